@@ -12,6 +12,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The one upstream budget shared by every process: a sliding-window log in Redis decided by a Lua script on the
@@ -78,7 +79,7 @@ public class UpstreamBudget {
      * callers need not handle it.
      */
     private Mono<Void> quietly(Mono<?> write) {
-        return write.timeout(redisTimeout)
+        return write.transform(this::offCallerThread)
                 .doOnError(e -> log.warn("upstream budget write failed: {}", e.toString()))
                 .onErrorComplete()
                 .then();
@@ -96,12 +97,20 @@ public class UpstreamBudget {
         return redis.execute(ACQUIRE, ACQUIRE_KEYS, args)
                 .next()
                 .map(Decision::parse)
-                .timeout(redisTimeout)
+                .transform(this::offCallerThread)
                 .onErrorResume(e -> {
                     log.warn("upstream budget unreachable, refusing the call (fail closed): {}", e.toString());
                     return Mono.just(Decision.failClosed(failClosedRetry));
                 })
                 .defaultIfEmpty(Decision.failClosed(failClosedRetry));
+    }
+
+    /**
+     * Subscribes on a worker thread and bounds the wait: Lettuce opens its connection synchronously on
+     * subscription, which would otherwise block the caller (an event loop, in the gateway) beyond the timeout.
+     */
+    private <T> Mono<T> offCallerThread(Mono<T> call) {
+        return call.subscribeOn(Schedulers.boundedElastic()).timeout(redisTimeout);
     }
 
     private static long micros(Duration duration) {
