@@ -64,14 +64,10 @@ public class CryptoRoutes {
     }
 
     private Mono<ServerResponse> sign(ServerRequest request) {
-        long at = clock.millis();
-        String path = CallRecorder.SIGN_PATH;
-        Query query;
-        try {
-            query = Query.parse(request.uri().getRawQuery());
-        } catch (IllegalArgumentException e) {
-            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MALFORMED_QUERY);
-        }
+        return withQuery(request, CallRecorder.SIGN_PATH, this::sign);
+    }
+
+    private Mono<ServerResponse> sign(ServerRequest request, long at, String path, Query query) {
         String message = query.first("message");
         Mono<ServerResponse> refused = checkAdmission(request, at, path, message, false);
         if (refused != null) {
@@ -91,14 +87,10 @@ public class CryptoRoutes {
     }
 
     private Mono<ServerResponse> verify(ServerRequest request) {
-        long at = clock.millis();
-        String path = CallRecorder.VERIFY_PATH;
-        Query query;
-        try {
-            query = Query.parse(request.uri().getRawQuery());
-        } catch (IllegalArgumentException e) {
-            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MALFORMED_QUERY);
-        }
+        return withQuery(request, CallRecorder.VERIFY_PATH, this::verify);
+    }
+
+    private Mono<ServerResponse> verify(ServerRequest request, long at, String path, Query query) {
         String message = query.first("message");
         String signature = query.first("signature");
         Mono<ServerResponse> refused = checkAdmission(request, at, path, message, signature == null);
@@ -113,6 +105,18 @@ public class CryptoRoutes {
         recorder.record(at, path, message, valid ? CallOutcome.VALID_SIGNATURE : CallOutcome.INVALID_SIGNATURE);
         return Mono.delay(current.pickLatency(ThreadLocalRandom.current()))
                 .then(Mono.defer(() -> valid ? text(HttpStatus.OK, VALID) : text(HttpStatus.BAD_REQUEST, INVALID)));
+    }
+
+    /** Stamps the call's arrival, then hands it on with its query, or answers 400 for a malformed query. */
+    private Mono<ServerResponse> withQuery(ServerRequest request, String path, CallHandler handler) {
+        long at = clock.millis();
+        Query query;
+        try {
+            query = Query.parse(request.uri().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MALFORMED_QUERY);
+        }
+        return handler.handle(request, at, path, query);
     }
 
     /**
@@ -152,5 +156,10 @@ public class CryptoRoutes {
 
     private static Mono<ServerResponse> text(HttpStatus status, String body) {
         return ServerResponse.status(status).contentType(MediaType.TEXT_PLAIN).bodyValue(body);
+    }
+
+    @FunctionalInterface
+    private interface CallHandler {
+        Mono<ServerResponse> handle(ServerRequest request, long at, String path, Query query);
     }
 }

@@ -3,6 +3,7 @@ package io.signapi.simulator.degradation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.signapi.simulator.RunningSimulator;
 import io.signapi.simulator.SimulatorServer;
 import io.signapi.simulator.UpstreamCalls;
 import io.signapi.simulator.admin.CallRecord;
@@ -15,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
@@ -40,24 +39,11 @@ class DegradationApiTest {
             Duration.ofSeconds(5), Outage.NONE);
     private static final DegradationModel MODEL = new DegradationModel(SEED);
 
-    static SimulatorServer simulator;
-    static UpstreamCalls upstream;
+    @RegisterExtension
+    static final RunningSimulator running = new RunningSimulator(SETTINGS);
 
-    @BeforeAll
-    static void start() {
-        simulator = SimulatorServer.start(SETTINGS);
-        upstream = new UpstreamCalls(simulator.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        simulator.reset();
-    }
+    SimulatorServer simulator = running.server();
+    UpstreamCalls upstream = running.calls();
 
     @Test
     void aboutHalfOfFirstCallsFailAsTheSeedDecides() {

@@ -3,16 +3,15 @@ package io.signapi.simulator.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.signapi.simulator.RunningSimulator;
 import io.signapi.simulator.SimulatorServer;
 import io.signapi.simulator.UpstreamCalls;
 import io.signapi.simulator.admin.CallRecord;
 import io.signapi.simulator.admin.Stats;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -20,29 +19,16 @@ class RateLimitApiTest {
 
     private static final long WINDOW_MILLIS = 2_000;
 
-    static SimulatorServer simulator;
-    static UpstreamCalls upstream;
+    @RegisterExtension
+    static final RunningSimulator running = new RunningSimulator(Map.of(
+            "upstream.rate-limit.limit", 2,
+            "upstream.rate-limit.window", WINDOW_MILLIS + "ms",
+            "simulator.failure-rate", 0,
+            "simulator.latency-min", "0ms",
+            "simulator.latency-max", "5ms"));
 
-    @BeforeAll
-    static void start() {
-        simulator = SimulatorServer.start(Map.of(
-                "upstream.rate-limit.limit", 2,
-                "upstream.rate-limit.window", WINDOW_MILLIS + "ms",
-                "simulator.failure-rate", 0,
-                "simulator.latency-min", "0ms",
-                "simulator.latency-max", "5ms"));
-        upstream = new UpstreamCalls(simulator.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        simulator.reset();
-    }
+    SimulatorServer simulator = running.server();
+    UpstreamCalls upstream = running.calls();
 
     @Test
     void answers429ToTheCallAfterTheLimitCountsItAndGivesItNoSlot() {
