@@ -1,6 +1,7 @@
 package io.signapi.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signapi.simulator.admin.CallRecord;
 import io.signapi.simulator.signing.MessageSignerTest;
@@ -35,7 +36,7 @@ class SimulatorServerTest {
     void readsOnlyItsOwnConfigAndNoOtherAutoConfiguration() {
         // The test classpath has an application.yml with another key and the actuator starter.
         try (SimulatorServer simulator = SimulatorServer.start(Map.of("simulator.failure-rate", 0))) {
-            WebClient client = WebClient.create(simulator.baseUrl());
+            WebClient client = UpstreamCalls.webClient(simulator.baseUrl());
 
             assertThat(status(client, "/crypto/sign?message=hi", UpstreamCalls.KEY)).isEqualTo(200);
             assertThat(status(client, "/crypto/sign?message=hi", "key-from-application-yml")).isEqualTo(401);
@@ -51,7 +52,7 @@ class SimulatorServerTest {
                 "upstream.rate-limit.limit", 3,
                 "upstream.rate-limit.window", "2s",
                 "simulator.outage", "error"))) {
-            WebClient client = WebClient.create(simulator.baseUrl());
+            WebClient client = UpstreamCalls.webClient(simulator.baseUrl());
 
             assertThat(status(client, "/crypto/sign?message=hi", UpstreamCalls.KEY)).isEqualTo(401);
             assertThat(status(client, "/crypto/sign?message=hi", "test-key")).isEqualTo(502);
@@ -60,6 +61,13 @@ class SimulatorServerTest {
                     .containsEntry("windowMillis", 2_000L)
                     .containsEntry("outage", "error");
         }
+    }
+
+    @Test
+    void refusesToStartWithAnInvalidSettingNamingIt() {
+        assertThatThrownBy(() -> SimulatorServer.start(Map.of("simulator.failure-rate", 2)))
+                .rootCause()
+                .hasMessageContaining("failureRate must be between 0 and 1");
     }
 
     @Test

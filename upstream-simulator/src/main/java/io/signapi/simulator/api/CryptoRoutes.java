@@ -32,7 +32,6 @@ public class CryptoRoutes {
     static final String UNAUTHORIZED = "Error 401: Unauthorized.";
     static final String MISSING_MESSAGE = "Must specify a message.";
     static final String MISSING_SIGNATURE = "Must specify a signature.";
-    static final String MALFORMED_QUERY = "Error 400: Malformed query string.";
     static final String RATE_LIMITED = "Error 429: Rate limit exceeded.";
     static final String DEGRADED = "Error 502: Failed to sign message due to simulated service degradation.";
     static final String VALID = "Signature verified as valid!";
@@ -107,16 +106,10 @@ public class CryptoRoutes {
                 .then(Mono.defer(() -> valid ? text(HttpStatus.OK, VALID) : text(HttpStatus.BAD_REQUEST, INVALID)));
     }
 
-    /** Stamps the call's arrival, then hands it on with its query, or answers 400 for a malformed query. */
+    /** Stamps the call's arrival, then hands it on with its decoded query. */
     private Mono<ServerResponse> withQuery(ServerRequest request, String path, CallHandler handler) {
         long at = clock.millis();
-        Query query;
-        try {
-            query = Query.parse(request.uri().getRawQuery());
-        } catch (IllegalArgumentException e) {
-            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MALFORMED_QUERY);
-        }
-        return handler.handle(request, at, path, query);
+        return handler.handle(request, at, path, Query.parse(request.uri().getRawQuery()));
     }
 
     /**

@@ -68,7 +68,7 @@ class RateLimitApiTest {
 
     @Test
     void unauthorizedAndBadRequestsDoNotCount() {
-        WebClient client = WebClient.create(simulator.baseUrl());
+        WebClient client = UpstreamCalls.webClient(simulator.baseUrl());
         for (int i = 0; i < 5; i++) {
             assertThat(plainStatus(client, "/crypto/sign?message=x", "wrong-key")).isEqualTo(401);
             assertThat(plainStatus(client, "/crypto/sign", UpstreamCalls.KEY)).isEqualTo(400);
