@@ -35,12 +35,13 @@ cleanup() {
         "$STACK" status || true
         local s
         for s in "${ALL_SERVICES[@]}"; do
-            [[ -f "$LOGS/$s.log" ]] && { say "--- last lines of $(rel "$LOGS/$s.log")"; tail -n 15 "$LOGS/$s.log"; }
+            [[ "$LOGS/$s.log" -nt "$SINCE" ]] && { say "--- last lines of $(rel "$LOGS/$s.log")"; tail -n 15 "$LOGS/$s.log"; }
         done
     fi
     "$STACK" down >/dev/null 2>&1 || true
     local pid
     for pid in $(our_processes); do warn "still running after down: pid $pid; SIGKILL"; kill -9 "$pid" 2>/dev/null || true; done
+    rm -f "$SINCE"
     exit "$status"
 }
 
@@ -60,6 +61,7 @@ if [[ -n $(our_processes) ]]; then
     say "smoke test: stopping this checkout's running stack first ('./stack up' starts it again)"
     "$STACK" down
 fi
+SINCE=$(mktemp)     # logs newer than this file are this run's
 trap cleanup EXIT
 find_jdk
 
