@@ -24,7 +24,7 @@ our_processes() { # pids of every process started by this checkout's ./stack, fr
     local f pid
     for f in /proc/[0-9]*/cmdline; do
         pid=${f#/proc/}; pid=${pid%/cmdline}
-        tr '\0' '\n' 2>/dev/null < "$f" | grep -qxF -- "-Dsignapi.stack.home=$STATE" && echo "$pid"
+        tr '\0' '\n' 2>/dev/null < "$f" | grep -xF -- "-Dsignapi.stack.home=$STATE" >/dev/null && echo "$pid"
     done
     return 0
 }
