@@ -1,0 +1,31 @@
+package io.signapi.common.upstream;
+
+import java.time.Duration;
+
+/** What one upstream call came to; never carries the API key. */
+public sealed interface UpstreamOutcome {
+
+    /** 200 from sign: the signature exactly as the upstream gave it. */
+    record Signed(String signature) implements UpstreamOutcome {
+    }
+
+    /** Verify's answer: 200 valid, or the upstream's "Invalid signature" 400. */
+    record Verified(boolean valid) implements UpstreamOutcome {
+    }
+
+    /** 502: the upstream is degraded for this message right now. */
+    record Degraded() implements UpstreamOutcome {
+    }
+
+    /** 429: the upstream says we breached its limit; {@code retryAfter} is null when it gave none. */
+    record RateLimited(Duration retryAfter) implements UpstreamOutcome {
+    }
+
+    /** Any other 4xx (missing message, bad key): retrying the same call will not help. */
+    record Rejected(int status, String body) implements UpstreamOutcome {
+    }
+
+    /** Timeout, I/O error or a 5xx other than 502. */
+    record Failed(String reason) implements UpstreamOutcome {
+    }
+}

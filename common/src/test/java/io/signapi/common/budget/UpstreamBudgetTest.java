@@ -1,0 +1,210 @@
+package io.signapi.common.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.signapi.common.RedisKeys;
+import io.signapi.common.budget.UpstreamBudget.Decision;
+import io.signapi.common.upstream.UpstreamProperties;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+class UpstreamBudgetTest {
+
+    private static final Duration WINDOW = Duration.ofSeconds(2);
+    private static final long SPAN_MICROS = 2_250_000;
+    // The budget's own Redis timeout is 500 ms; the rest is slack for a loaded machine.
+    private static final Duration ANSWER_BOUND = Duration.ofMillis(1500);
+
+    private static LettuceConnectionFactory factory;
+    private static ReactiveStringRedisTemplate redis;
+
+    @BeforeAll
+    static void connect() {
+        factory = TestRedis.factory();
+        redis = TestRedis.template(factory);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        factory.destroy();
+    }
+
+    @BeforeEach
+    void emptyBudget() {
+        TestRedis.flush(factory);
+    }
+
+    private static UpstreamBudget budget(int limit, int reserve) {
+        return new UpstreamBudget(redis, TestRedis.props(limit, WINDOW, reserve));
+    }
+
+    private static List<Decision> takeUntilDenied(UpstreamBudget budget, Caller caller) {
+        List<Decision> decisions = new ArrayList<>();
+        Decision decision;
+        do {
+            decision = budget.decide(caller).block();
+            decisions.add(decision);
+        } while (decision.granted() && decisions.size() <= 20);
+        return decisions;
+    }
+
+    @Test
+    void tellsABlockedCallerExactlyWhenTheOldestSlotLeavesTheWindow() {
+        UpstreamBudget budget = budget(3, 0);
+
+        List<Decision> decisions = takeUntilDenied(budget, Caller.WORKER);
+
+        assertThat(decisions).hasSize(4);
+        Decision denied = decisions.get(3);
+        assertThat(denied.granted()).isFalse();
+        assertThat(denied.redisMicros() + denied.waitMicros())
+                .isEqualTo(decisions.get(0).redisMicros() + SPAN_MICROS);
+        assertThat(denied.admission().waitFor()).isEqualTo(Duration.ofNanos(denied.waitMicros() * 1000));
+    }
+
+    @Test
+    void grantsAgainOnceTheWaitHasPassed() {
+        UpstreamBudget budget = budget(2, 0);
+        Decision denied = takeUntilDenied(budget, Caller.WORKER).getLast();
+
+        Decision retried = Mono.delay(denied.admission().waitFor()).then(budget.decide(Caller.WORKER)).block();
+
+        assertThat(retried.granted()).isTrue();
+        assertThat(retried.redisMicros()).isGreaterThanOrEqualTo(denied.redisMicros() + denied.waitMicros());
+        assertThat(redis.getExpire(RedisKeys.BUDGET_UPSTREAM).block()).isPositive().isLessThanOrEqualTo(
+                Duration.ofMillis(2250));
+    }
+
+    @Test
+    void leavesTheWorkerReserveFreeWhileTheWorkerIsWaiting() {
+        UpstreamBudget budget = budget(10, 4);
+        StepVerifier.create(budget.markWorkerWaiting()).verifyComplete();
+
+        List<Decision> gateway = takeUntilDenied(budget, Caller.GATEWAY);
+        List<Decision> worker = takeUntilDenied(budget, Caller.WORKER);
+
+        assertThat(gateway).hasSize(7).last().extracting(Decision::granted).isEqualTo(false);
+        assertThat(worker).hasSize(5).last().extracting(Decision::granted).isEqualTo(false);
+        // Blocked by the reserve, the gateway waits at most until the worker's marker expires (one window).
+        assertThat(gateway.getLast().waitMicros()).isPositive().isLessThanOrEqualTo(WINDOW.toNanos() / 1000);
+        assertThat(redis.getExpire(RedisKeys.BUDGET_WORKER_WAITING).block())
+                .isPositive().isLessThanOrEqualTo(WINDOW);
+    }
+
+    @Test
+    void givesTheGatewayTheWholeWindowOnceTheWorkerStopsWaiting() {
+        UpstreamBudget budget = budget(10, 4);
+        budget.markWorkerWaiting().block();
+        assertThat(takeUntilDenied(budget, Caller.GATEWAY)).hasSize(7);
+
+        budget.clearWorkerWaiting().block();
+
+        assertThat(takeUntilDenied(budget, Caller.GATEWAY)).hasSize(5);
+        assertThat(redis.opsForZSet().size(RedisKeys.BUDGET_UPSTREAM).block()).isEqualTo(10);
+    }
+
+    @Test
+    void dropsTheReserveWhenTheWorkerMarkerExpires() {
+        UpstreamBudget budget = budget(10, 4);
+        budget.markWorkerWaiting().block();
+        assertThat(takeUntilDenied(budget, Caller.GATEWAY)).hasSize(7);
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !redis.hasKey(RedisKeys.BUDGET_WORKER_WAITING).block());
+        List<Decision> afterExpiry = takeUntilDenied(budget, Caller.GATEWAY);
+
+        // Whether or not the first six have left the span by now, the gateway alone fills the whole limit.
+        assertThat(afterExpiry.getLast().granted()).isFalse();
+        assertThat(afterExpiry.size() - 1).isGreaterThanOrEqualTo(4);
+        assertThat(redis.opsForZSet().size(RedisKeys.BUDGET_UPSTREAM).block()).isEqualTo(10);
+    }
+
+    @Test
+    void admitsNobodyBeforeThePauseEnds() {
+        UpstreamBudget budget = budget(10, 4);
+        StepVerifier.create(budget.pause()).verifyComplete();
+        long pausedUntilMicros = Long.parseLong(redis.opsForValue().get(RedisKeys.BUDGET_PAUSED_UNTIL).block()) * 1000;
+
+        Decision worker = budget.decide(Caller.WORKER).block();
+        Decision gateway = budget.decide(Caller.GATEWAY).block();
+        Decision afterWait = waitUntilGranted(budget, worker);
+
+        assertThat(worker.granted()).isFalse();
+        assertThat(gateway.granted()).isFalse();
+        assertThat(worker.redisMicros() + worker.waitMicros()).isEqualTo(pausedUntilMicros);
+        assertThat(gateway.redisMicros() + gateway.waitMicros()).isEqualTo(pausedUntilMicros);
+        assertThat(worker.waitMicros()).isBetween(WINDOW.toNanos() / 1000 - 500_000, WINDOW.toNanos() / 1000);
+        assertThat(afterWait.redisMicros()).isGreaterThanOrEqualTo(pausedUntilMicros);
+    }
+
+    private static Decision waitUntilGranted(UpstreamBudget budget, Decision denied) {
+        Decision decision = denied;
+        for (int i = 0; i < 10 && !decision.granted(); i++) {
+            decision = Mono.delay(decision.admission().waitFor()).then(budget.decide(Caller.WORKER)).block();
+        }
+        return decision;
+    }
+
+    @Test
+    void neverShortensAPause() {
+        UpstreamBudget budget = budget(10, 4);
+        new UpstreamBudget(redis, TestRedis.props(10, Duration.ofSeconds(4), 4)).pause().block();
+        String longPause = redis.opsForValue().get(RedisKeys.BUDGET_PAUSED_UNTIL).block();
+
+        budget.pause().block();
+
+        assertThat(redis.opsForValue().get(RedisKeys.BUDGET_PAUSED_UNTIL).block()).isEqualTo(longPause);
+    }
+
+    @Test
+    void failsClosedWhenRedisRefusesConnections() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        assertFailsClosed(closedPort);
+    }
+
+    @Test
+    void failsClosedWhenRedisDoesNotAnswer() throws IOException {
+        // Accepts TCP connections (through the backlog) but never speaks Redis.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertFailsClosed(silent.getLocalPort());
+        }
+    }
+
+    private static void assertFailsClosed(int port) {
+        LettuceConnectionFactory broken = TestRedis.factory(port);
+        try {
+            UpstreamProperties props = TestRedis.props(10, WINDOW, 4);
+            UpstreamBudget budget = new UpstreamBudget(TestRedis.template(broken), props);
+
+            StepVerifier.create(budget.tryAcquire(Caller.WORKER))
+                    .expectNext(Admission.deny(props.rateLimit().effectiveMargin()))
+                    .expectComplete()
+                    .verify(ANSWER_BOUND);
+            StepVerifier.create(budget.tryAcquire(Caller.GATEWAY))
+                    .expectNext(Admission.deny(Duration.ofMillis(250)))
+                    .expectComplete()
+                    .verify(ANSWER_BOUND);
+            StepVerifier.create(budget.markWorkerWaiting().then(budget.clearWorkerWaiting()).then(budget.pause()))
+                    .expectComplete()
+                    .verify(ANSWER_BOUND.multipliedBy(3));
+        } finally {
+            broken.destroy();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.signapi.simulator.api;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
+import io.signapi.simulator.admin.CallOutcome;
+import io.signapi.simulator.admin.CallRecorder;
+import io.signapi.simulator.behaviour.Behaviour;
+import io.signapi.simulator.behaviour.BehaviourControl;
+import io.signapi.simulator.behaviour.Outage;
+import io.signapi.simulator.degradation.Degradation;
+import io.signapi.simulator.ratelimit.SlidingWindowLimiter;
+import io.signapi.simulator.signing.MessageSigner;
+import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The simulated upstream API: {@code GET /}, {@code GET /crypto/sign} and {@code GET /crypto/verify}, with the real
+ * API's status codes and bodies.
+ */
+public class CryptoRoutes {
+
+    static final String WELCOME = "Welcome to the signing API. Sign with GET /crypto/sign?message=..., verify with "
+            + "GET /crypto/verify?message=...&signature=..., passing your API key in the Authorization header.";
+    static final String UNAUTHORIZED = "Error 401: Unauthorized.";
+    static final String MISSING_MESSAGE = "Must specify a message.";
+    static final String MISSING_SIGNATURE = "Must specify a signature.";
+    static final String MALFORMED_QUERY = "Error 400: Malformed query string.";
+    static final String RATE_LIMITED = "Error 429: Rate limit exceeded.";
+    static final String DEGRADED = "Error 502: Failed to sign message due to simulated service degradation.";
+    static final String VALID = "Signature verified as valid!";
+    static final String INVALID = "Error 400: Invalid signature for message!";
+
+    private final String apiKey;
+    private final SlidingWindowLimiter limiter;
+    private final BehaviourControl behaviour;
+    private final Degradation degradation;
+    private final MessageSigner signer;
+    private final CallRecorder recorder;
+    private final Clock clock;
+
+    public CryptoRoutes(String apiKey, SlidingWindowLimiter limiter, BehaviourControl behaviour,
+            Degradation degradation, MessageSigner signer, CallRecorder recorder, Clock clock) {
+        this.apiKey = apiKey;
+        this.limiter = limiter;
+        this.behaviour = behaviour;
+        this.degradation = degradation;
+        this.signer = signer;
+        this.recorder = recorder;
+        this.clock = clock;
+    }
+
+    public RouterFunction<ServerResponse> routes() {
+        return route(GET("/"), request -> text(HttpStatus.OK, WELCOME))
+                .andRoute(GET(CallRecorder.SIGN_PATH), this::sign)
+                .andRoute(GET(CallRecorder.VERIFY_PATH), this::verify);
+    }
+
+    private Mono<ServerResponse> sign(ServerRequest request) {
+        long at = clock.millis();
+        String path = CallRecorder.SIGN_PATH;
+        Query query;
+        try {
+            query = Query.parse(request.uri().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MALFORMED_QUERY);
+        }
+        String message = query.first("message");
+        Mono<ServerResponse> refused = checkAdmission(request, at, path, message, false);
+        if (refused != null) {
+            return refused;
+        }
+        Behaviour current = behaviour.current();
+        boolean degraded = degradation.degraded(message, at, current) || current.outage() == Outage.ERROR;
+        if (current.outage() == Outage.HANG) {
+            return hang(at, path, message);
+        }
+        recorder.record(at, path, message, degraded ? CallOutcome.DEGRADED : CallOutcome.SIGNED);
+        // Signing runs after the delay, on Reactor's timer thread rather than the event loop.
+        return Mono.delay(current.pickLatency(ThreadLocalRandom.current()))
+                .then(Mono.defer(() -> degraded
+                        ? text(HttpStatus.BAD_GATEWAY, DEGRADED)
+                        : text(HttpStatus.OK, signer.sign(message))));
+    }
+
+    private Mono<ServerResponse> verify(ServerRequest request) {
+        long at = clock.millis();
+        String path = CallRecorder.VERIFY_PATH;
+        Query query;
+        try {
+            query = Query.parse(request.uri().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MALFORMED_QUERY);
+        }
+        String message = query.first("message");
+        String signature = query.first("signature");
+        Mono<ServerResponse> refused = checkAdmission(request, at, path, message, signature == null);
+        if (refused != null) {
+            return refused;
+        }
+        Behaviour current = behaviour.current();
+        if (current.outage() == Outage.HANG) {
+            return hang(at, path, message);
+        }
+        boolean valid = signer.verify(message, signature);
+        recorder.record(at, path, message, valid ? CallOutcome.VALID_SIGNATURE : CallOutcome.INVALID_SIGNATURE);
+        return Mono.delay(current.pickLatency(ThreadLocalRandom.current()))
+                .then(Mono.defer(() -> valid ? text(HttpStatus.OK, VALID) : text(HttpStatus.BAD_REQUEST, INVALID)));
+    }
+
+    /**
+     * The checks every crypto call passes in order: the key (401), the message and for verify the signature (400),
+     * then the rate limit (429); only a call reaching the last one counts against the limit. Null when admitted.
+     */
+    private Mono<ServerResponse> checkAdmission(ServerRequest request, long at, String path, String message,
+            boolean signatureMissing) {
+        if (!authorized(request)) {
+            return refuse(at, path, message, CallOutcome.UNAUTHORIZED, UNAUTHORIZED);
+        }
+        if (message == null) {
+            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MISSING_MESSAGE);
+        }
+        if (signatureMissing) {
+            return refuse(at, path, message, CallOutcome.BAD_REQUEST, MISSING_SIGNATURE);
+        }
+        if (!limiter.tryAdmit(at)) {
+            return refuse(at, path, message, CallOutcome.RATE_LIMITED, RATE_LIMITED);
+        }
+        return null;
+    }
+
+    private boolean authorized(ServerRequest request) {
+        return apiKey.equals(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+    }
+
+    private Mono<ServerResponse> refuse(long at, String path, String message, CallOutcome outcome, String body) {
+        recorder.record(at, path, message, outcome);
+        return text(HttpStatus.valueOf(outcome.status()), body);
+    }
+
+    private Mono<ServerResponse> hang(long at, String path, String message) {
+        recorder.record(at, path, message, CallOutcome.HUNG);
+        return Mono.never();
+    }
+
+    private static Mono<ServerResponse> text(HttpStatus status, String body) {
+        return ServerResponse.status(status).contentType(MediaType.TEXT_PLAIN).bodyValue(body);
+    }
+}

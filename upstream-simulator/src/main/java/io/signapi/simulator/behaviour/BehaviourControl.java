@@ -1,0 +1,23 @@
+package io.signapi.simulator.behaviour;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Holds the current behaviour and swaps it atomically on a runtime change. */
+public class BehaviourControl {
+
+    private final AtomicReference<Behaviour> current;
+
+    public BehaviourControl(Behaviour initial) {
+        this.current = new AtomicReference<>(initial);
+    }
+
+    public Behaviour current() {
+        return current.get();
+    }
+
+    /** Applies the changes all together or, if any is invalid, not at all. */
+    public Behaviour change(Map<String, ?> changes) {
+        return current.updateAndGet(behaviour -> behaviour.withChanges(changes));
+    }
+}
