@@ -24,6 +24,7 @@ import reactor.core.publisher.Mono;
 public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+    private static final URI ABOUT_BLANK = URI.create("about:blank");
 
     @ExceptionHandler(InvalidRequestException.class)
     Mono<ResponseEntity<Object>> invalid(InvalidRequestException ex, ServerWebExchange exchange) {
@@ -83,14 +84,15 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
     }
 
+    /** Framework errors come with the generic {@code about:blank} type; give them the API's type for their status. */
     @Override
-    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+    protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
             HttpStatusCode status, ServerWebExchange exchange) {
         if (body instanceof ProblemDetail problem && (problem.getType() == null
-                || URI.create("about:blank").equals(problem.getType()))) {
+                || ABOUT_BLANK.equals(problem.getType()))) {
             problem.setType(ProblemTypes.forStatus(status));
         }
-        return super.handleExceptionInternal(ex, body, headers, status, exchange);
+        return super.createResponseEntity(body, headers, status, exchange);
     }
 
     private Mono<ResponseEntity<Object>> unavailable(Exception ex, String detail, long retryAfterSeconds,

@@ -1,0 +1,45 @@
+package io.signapi.gateway.config;
+
+import java.time.Duration;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Redis as the request path may use it: every command bounded by {@code gateway.redis-timeout} and subscribed on
+ * its own threads, because Lettuce opens a missing connection synchronously on subscription and would otherwise
+ * block an event loop while Redis is down.
+ */
+@Component
+public class RedisAccess implements DisposableBean {
+
+    private final ReactiveStringRedisTemplate template;
+    private final Duration timeout;
+    private final Scheduler scheduler;
+
+    public RedisAccess(ReactiveStringRedisTemplate template, GatewayProperties gateway) {
+        this.template = template;
+        this.timeout = gateway.redisTimeout();
+        this.scheduler = Schedulers.newBoundedElastic(4 * Runtime.getRuntime().availableProcessors(), 100_000,
+                "gateway-redis");
+    }
+
+    public ReactiveStringRedisTemplate template() {
+        return template;
+    }
+
+    /** The command, bounded in time and kept off the caller's thread; errors (including the timeout) propagate. */
+    public <T> Mono<T> bounded(Mono<T> command) {
+        return command.subscribeOn(scheduler).timeout(timeout);
+    }
+
+    @Override
+    public void destroy() {
+        scheduler.dispose();
+    }
+}
