@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import io.signapi.common.RedisKeys;
 import io.signapi.common.backlog.BacklogStats;
 import io.signapi.common.upstream.UpstreamProperties;
+import io.signapi.gateway.config.GatewayProperties;
 import io.signapi.gateway.config.RedisAccess;
 import reactor.core.publisher.Mono;
 
@@ -23,14 +24,21 @@ public class BacklogReader {
 
     private final RedisAccess redis;
     private final UpstreamProperties upstream;
+    private final Mono<Optional<BacklogStats>> current;
 
-    public BacklogReader(RedisAccess redis, UpstreamProperties upstream) {
+    public BacklogReader(RedisAccess redis, UpstreamProperties upstream, GatewayProperties gateway) {
         this.redis = redis;
         this.upstream = upstream;
+        // One read serves every request for a short while: the worker refreshes the figures far less often.
+        this.current = read().cache(gateway.backlogRefresh());
     }
 
     /** The current figures; empty when the worker has published none or Redis cannot be read (never errors). */
     public Mono<Optional<BacklogStats>> current() {
+        return current;
+    }
+
+    private Mono<Optional<BacklogStats>> read() {
         return redis.bounded(redis.template().<String, String>opsForHash().entries(RedisKeys.BACKLOG_STATS)
                         .collectMap(e -> e.getKey(), e -> e.getValue()))
                 .map(BacklogStats::fromHash)

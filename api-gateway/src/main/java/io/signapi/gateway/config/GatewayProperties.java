@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param redisTimeout      the bound on each Redis command on the request path
  * @param databaseTimeout   the bound on each MySQL query on the request path
  * @param healthTimeout     the bound on the Kafka readiness check
+ * @param backlogRefresh    how long one read of the worker's backlog figures is reused
  * @param statusMarkerTtl   how long a {@code req:<id>} marker bridges the moment before the worker records the request
  * @param topics            how the topics this gateway produces to are created
  */
@@ -28,6 +29,7 @@ public record GatewayProperties(
         @DefaultValue("150ms") Duration redisTimeout,
         @DefaultValue("300ms") Duration databaseTimeout,
         @DefaultValue("1s") Duration healthTimeout,
+        @DefaultValue("1s") Duration backlogRefresh,
         @DefaultValue("15m") Duration statusMarkerTtl,
         @DefaultValue Topics topics) {
 

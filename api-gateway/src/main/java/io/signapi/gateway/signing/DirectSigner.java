@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ class DirectSigner {
     private final Duration acceptPathReserve;
     private final Duration backoff;
     private final ConcurrentHashMap<String, Mono<Result>> inFlight = new ConcurrentHashMap<>();
+    // After a refusal the budget says exactly when a slot could be free; until then asking again is pointless.
+    private final AtomicLong noSlotUntilNanos = new AtomicLong(System.nanoTime());
 
     DirectSigner(UpstreamBudget budget, UpstreamClient upstream, SignatureCache cache, EventPublisher publisher,
             Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties) {
@@ -84,12 +87,22 @@ class DirectSigner {
         return shared.timeout(wait, Mono.just(Result.TIMED_OUT));
     }
 
+    /** Forgets the last refusal, for when the budget was reset from outside (tests flushing Redis). */
+    void forgetRefusal() {
+        noSlotUntilNanos.set(System.nanoTime());
+    }
+
     private Mono<Result> run(SignCommand command, Deadline deadline) {
+        if (System.nanoTime() - noSlotUntilNanos.get() < 0) {
+            return Mono.just(Result.NO_SLOT);
+        }
         return budget.tryAcquire(Caller.GATEWAY)
                 .timeout(redisTimeout, Mono.fromSupplier(() -> Admission.deny(redisTimeout)))
                 .flatMap(admission -> {
                     if (!admission.granted()) {
                         log.debug("no gateway budget slot hash={} for {}", command.messageHash(), admission.waitFor());
+                        long until = System.nanoTime() + admission.waitFor().toNanos();
+                        noSlotUntilNanos.accumulateAndGet(until, (current, next) -> next - current > 0 ? next : current);
                         return Mono.just(Result.NO_SLOT);
                     }
                     // Leave room for the cache write after a success.
