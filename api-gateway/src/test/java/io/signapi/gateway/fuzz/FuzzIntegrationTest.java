@@ -52,13 +52,6 @@ class FuzzIntegrationTest extends GatewayIntegrationTest {
             try {
                 check(request.exchange().expectBody(byte[].class).returnResult(), uri.toString(), failures);
             } catch (IllegalStateException e) {
-                if (failures.isEmpty()) {
-                    Thread.getAllStackTraces().forEach((t, st) -> {
-                        StringBuilder b = new StringBuilder("DUMP " + t.getName() + " " + t.getState() + "\n");
-                        for (StackTraceElement el : st) b.append("DUMP    at ").append(el).append("\n");
-                        System.out.println(b);
-                    });
-                }
                 failures.add("no answer (" + e.getMessage() + ") for " + uri.toString().length() + " chars: "
                         + uri.toString().substring(0, Math.min(300, uri.toString().length())));
             }

@@ -69,7 +69,9 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
 
         assertThat(body).isEqualTo("cached-signature");
         assertThat(upstream.calls()).isEmpty();
-        assertThat(meters.counter("gateway.requests", "outcome", "cached").count()).isPositive();
+        // The metrics filter records once the response has been written.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> meters.counter("gateway.requests", "outcome", "cached").count() > 0);
     }
 
     @Test
@@ -220,7 +222,9 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
                 .expectBody().jsonPath("$.type").isEqualTo("/problems/unavailable");
 
         assertThat(signRequests()).noneMatch(e -> e.key().equals(MessageHash.of(message)));
-        assertThat(meters.counter("gateway.requests", "outcome", "unavailable").count()).isPositive();
+        // The metrics filter records once the response has been written.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> meters.counter("gateway.requests", "outcome", "unavailable").count() > 0);
     }
 
     @Test
