@@ -1,6 +1,8 @@
 package io.signapi.gateway.config;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -12,21 +14,23 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Redis as the request path may use it: every command bounded by {@code gateway.redis-timeout} and subscribed on
- * its own threads, because Lettuce opens a missing connection synchronously on subscription and would otherwise
- * block an event loop while Redis is down.
+ * virtual threads, because Lettuce opens a missing connection synchronously on subscription and would otherwise
+ * block an event loop while Redis is down. The executor never interrupts a cancelled subscription, so a slow
+ * connection set-up still completes for the requests after the one that gave up on it.
  */
 @Component
 public class RedisAccess implements DisposableBean {
 
     private final ReactiveStringRedisTemplate template;
     private final Duration timeout;
+    private final ExecutorService executor;
     private final Scheduler scheduler;
 
     public RedisAccess(ReactiveStringRedisTemplate template, GatewayProperties gateway) {
         this.template = template;
         this.timeout = gateway.redisTimeout();
-        this.scheduler = Schedulers.newBoundedElastic(4 * Runtime.getRuntime().availableProcessors(), 100_000,
-                "gateway-redis");
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-redis-", 0).factory());
+        this.scheduler = Schedulers.fromExecutor(executor);
     }
 
     public ReactiveStringRedisTemplate template() {
@@ -41,5 +45,6 @@ public class RedisAccess implements DisposableBean {
     @Override
     public void destroy() {
         scheduler.dispose();
+        executor.shutdown();
     }
 }

@@ -34,7 +34,8 @@ class KafkaHealthIndicator extends AbstractReactiveHealthIndicator implements Di
     protected Mono<Health> doHealthCheck(Health.Builder builder) {
         DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs((int) timeout.toMillis());
         return Mono.fromFuture(() -> client().describeCluster(options).nodes().toCompletionStage().toCompletableFuture())
-                .timeout(timeout)
+                // The admin client's own timeout answers first; this one only bounds a client that does not.
+                .timeout(timeout.multipliedBy(2))
                 .map(nodes -> builder.up().withDetail("nodes", nodes.size()).build());
     }
 

@@ -1,6 +1,8 @@
 package io.signapi.gateway.kafka;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +29,11 @@ public class EventPublisher implements DisposableBean {
 
     private final KafkaTemplate<String, Object> kafka;
     private final Duration acceptTimeout;
-    // send() can block for up to max.block.ms while metadata is missing; never on an event loop.
-    private final Scheduler sender = Schedulers.newBoundedElastic(
-            4 * Runtime.getRuntime().availableProcessors(), 100_000, "gateway-kafka");
+    // send() can block for up to max.block.ms while metadata is missing: never on an event loop, and never
+    // interrupted when the caller gives up (the executor does not interrupt).
+    private final ExecutorService executor =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-kafka-", 0).factory());
+    private final Scheduler sender = Schedulers.fromExecutor(executor);
 
     public EventPublisher(KafkaTemplate<String, Object> kafka, GatewayProperties gateway) {
         this.kafka = kafka;
@@ -58,5 +62,6 @@ public class EventPublisher implements DisposableBean {
     @Override
     public void destroy() {
         sender.dispose();
+        executor.shutdown();
     }
 }
