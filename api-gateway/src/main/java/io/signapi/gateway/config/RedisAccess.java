@@ -30,7 +30,8 @@ public class RedisAccess implements DisposableBean {
         this.template = template;
         this.timeout = gateway.redisTimeout();
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-redis-", 0).factory());
-        this.scheduler = Schedulers.fromExecutor(executor);
+        // Wrapped as a plain Executor: Reactor would otherwise treat it as an ExecutorService and interrupt on cancel.
+        this.scheduler = Schedulers.fromExecutor(executor::execute);
     }
 
     public ReactiveStringRedisTemplate template() {

@@ -33,7 +33,7 @@ public class EventPublisher implements DisposableBean {
     // interrupted when the caller gives up (the executor does not interrupt).
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-kafka-", 0).factory());
-    private final Scheduler sender = Schedulers.fromExecutor(executor);
+    private final Scheduler sender = Schedulers.fromExecutor(executor::execute);
 
     public EventPublisher(KafkaTemplate<String, Object> kafka, GatewayProperties gateway) {
         this.kafka = kafka;

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.support.LoggingProducerListener;
 
 import io.signapi.common.event.EventJson;
 import io.signapi.common.event.Topics;
@@ -32,6 +33,14 @@ class KafkaConfiguration {
                 .replicas(gateway.topics().replicas())
                 .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
                 .build();
+    }
+
+    /** Logs failed sends without the record: its value holds the message text, which is never logged. */
+    @Bean
+    LoggingProducerListener<Object, Object> kafkaProducerListener() {
+        LoggingProducerListener<Object, Object> listener = new LoggingProducerListener<>();
+        listener.setIncludeContents(false);
+        return listener;
     }
 
     /** Plain string keys (the message hash) and the shared event JSON, with no Java type headers. */
