@@ -1,14 +1,18 @@
 package io.signapi.gateway.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
@@ -17,6 +21,9 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.signapi.common.MessageHash;
+import io.signapi.common.RedisKeys;
 
 /**
  * Kafka down: nothing can be made durable, so a request the gateway cannot sign now is answered 503 with
@@ -31,6 +38,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "logging.level.org.apache.kafka.clients.NetworkClient=ERROR"})
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
+@ExtendWith(OutputCaptureExtension.class)
 class KafkaUnavailableTest {
 
     @Autowired
@@ -53,9 +61,10 @@ class KafkaUnavailableTest {
     }
 
     @Test
-    void answers503WithRetryAfterWithinTheDeadline() {
+    void answers503WithRetryAfterWithinTheDeadline(CapturedOutput output) {
+        String message = "kafka is down " + UUID.randomUUID();
         long started = System.nanoTime();
-        web.get().uri(b -> b.path("/crypto/sign").queryParam("message", "{m}").build("kafka is down " + UUID.randomUUID()))
+        web.get().uri(b -> b.path("/crypto/sign").queryParam("message", "{m}").build(message))
                 .header("Idempotency-Key", "kafka-down-" + UUID.randomUUID())
                 .exchange()
                 .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
@@ -66,11 +75,15 @@ class KafkaUnavailableTest {
                 .jsonPath("$.status").isEqualTo(503);
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        // The failure is logged by request id and message hash, never with the message itself.
+        await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains("not acknowledged by Kafka")
+                && output.getOut().contains("Exception thrown when sending"));
+        assertThat(output.getOut()).contains(MessageHash.of(message)).doesNotContain(message);
     }
 
     @Test
     void stillAnswersFromTheCache() {
-        redis.opsForValue().set(io.signapi.common.RedisKeys.sig(io.signapi.common.MessageHash.of("cached")), "sig")
+        redis.opsForValue().set(RedisKeys.sig(MessageHash.of("cached")), "sig")
                 .block();
 
         web.get().uri("/crypto/sign?message=cached").exchange()
