@@ -5,6 +5,7 @@ import io.signapi.simulator.admin.CallRecorder;
 import io.signapi.simulator.admin.SimulatorAdmin;
 import io.signapi.simulator.api.CryptoRoutes;
 import io.signapi.simulator.behaviour.BehaviourControl;
+import io.signapi.simulator.behaviour.InvalidChangeException;
 import io.signapi.simulator.degradation.Degradation;
 import io.signapi.simulator.degradation.DegradationModel;
 import io.signapi.simulator.ratelimit.SlidingWindowLimiter;
@@ -38,7 +39,11 @@ public class SimulatorConfiguration {
 
     @Bean
     BehaviourControl behaviourControl(SimulatorProperties settings) {
-        return new BehaviourControl(settings.initialBehaviour());
+        try {
+            return new BehaviourControl(settings.initialBehaviour());
+        } catch (InvalidChangeException e) {
+            throw new IllegalArgumentException("Invalid simulator.* setting: " + e.getMessage(), e);
+        }
     }
 
     @Bean

@@ -20,7 +20,6 @@ import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServ
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -104,6 +103,11 @@ public final class SimulatorServer implements AutoCloseable {
         return admin.configure(changes);
     }
 
+    /** Goes back to the config given at start (a {@link #reset()} keeps config changes); answers it. */
+    public Map<String, Object> restoreConfig() {
+        return admin.restoreConfig();
+    }
+
     /** The whole current config, as {@code GET /__sim/config}. */
     public Map<String, Object> config() {
         return admin.config();
@@ -123,8 +127,7 @@ public final class SimulatorServer implements AutoCloseable {
             CodecsAutoConfiguration.class,
             NettyReactiveWebServerAutoConfiguration.class,
             WebFluxAutoConfiguration.class,
-            HttpHandlerAutoConfiguration.class,
-            ErrorWebFluxAutoConfiguration.class})
+            HttpHandlerAutoConfiguration.class})
     @Import(SimulatorConfiguration.class)
     static class Embedded {
 

@@ -3,6 +3,9 @@ package io.signapi.common.budget;
 import io.signapi.common.RedisKeys;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.common.upstream.UpstreamProperties.RateLimit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -25,10 +28,9 @@ public class UpstreamBudget {
     public static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamBudget.class);
-    private static final RedisScript<String> ACQUIRE =
-            RedisScript.of(new ClassPathResource("io/signapi/common/budget/acquire.lua"), String.class);
-    private static final RedisScript<Long> PAUSE =
-            RedisScript.of(new ClassPathResource("io/signapi/common/budget/pause.lua"), Long.class);
+    // Read once; Spring runs them by EVALSHA and sends the text only when Redis lacks it (NOSCRIPT).
+    private static final RedisScript<String> ACQUIRE = RedisScript.of(lua("acquire.lua"), String.class);
+    private static final RedisScript<Long> PAUSE = RedisScript.of(lua("pause.lua"), Long.class);
     private static final List<String> ACQUIRE_KEYS = List.of(RedisKeys.BUDGET_UPSTREAM,
             RedisKeys.BUDGET_WORKER_WAITING, RedisKeys.BUDGET_PAUSED_UNTIL);
 
@@ -111,6 +113,14 @@ public class UpstreamBudget {
      */
     private <T> Mono<T> offCallerThread(Mono<T> call) {
         return call.subscribeOn(Schedulers.boundedElastic()).timeout(redisTimeout);
+    }
+
+    private static String lua(String name) {
+        try {
+            return new ClassPathResource(name, UpstreamBudget.class).getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("missing limiter script " + name, e);
+        }
     }
 
     private static long micros(Duration duration) {

@@ -105,6 +105,29 @@ class UpstreamBudgetTest {
     }
 
     @Test
+    void tellsTheGatewayWhenAnEntryLeavesItsShareWhileTheWorkerKeepsWaiting() {
+        UpstreamBudget budget = budget(10, 4);
+        // A marker that outlives every entry: only entries leaving the span can unblock the gateway.
+        redis.opsForValue().set(RedisKeys.BUDGET_WORKER_WAITING, "1", Duration.ofSeconds(30)).block();
+
+        List<Decision> gateway = takeUntilDenied(budget, Caller.GATEWAY);
+        List<Decision> worker = takeUntilDenied(budget, Caller.WORKER);
+        Decision gatewayAgain = budget.decide(Caller.GATEWAY).block();
+
+        assertThat(gateway).hasSize(7);
+        Decision denied = gateway.getLast();
+        // Six in use, share six: the oldest must leave.
+        assertThat(denied.redisMicros() + denied.waitMicros()).isEqualTo(gateway.get(0).redisMicros() + SPAN_MICROS);
+        // Ten in use, share six: five must leave, so the fifth oldest (the worker's first would be sixth).
+        assertThat(worker).hasSize(5);
+        assertThat(gatewayAgain.redisMicros() + gatewayAgain.waitMicros())
+                .isEqualTo(gateway.get(4).redisMicros() + SPAN_MICROS);
+        // The worker itself waits only for the oldest.
+        assertThat(worker.getLast().redisMicros() + worker.getLast().waitMicros())
+                .isEqualTo(gateway.get(0).redisMicros() + SPAN_MICROS);
+    }
+
+    @Test
     void givesTheGatewayTheWholeWindowOnceTheWorkerStopsWaiting() {
         UpstreamBudget budget = budget(10, 4);
         budget.markWorkerWaiting().block();

@@ -51,7 +51,7 @@ public class AdminRoutes {
                     try {
                         changes = body.isBlank() ? null : json.readValue(body, JSON_OBJECT);
                     } catch (JacksonException e) {
-                        return invalid("body", "must be a JSON object");
+                        return invalid("body", "body must be a JSON object");
                     }
                     try {
                         return ok(admin.configure(changes == null ? Map.of() : changes));

@@ -65,6 +65,11 @@ public class SimulatorAdmin {
         return describe(behaviour.change(changeable));
     }
 
+    /** Goes back to the config the simulator started with, and answers it. */
+    public Map<String, Object> restoreConfig() {
+        return describe(behaviour.restore());
+    }
+
     private Map<String, Object> describe(Behaviour current) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("seed", seed);

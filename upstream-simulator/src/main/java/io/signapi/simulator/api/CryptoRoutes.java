@@ -32,7 +32,6 @@ public class CryptoRoutes {
     static final String UNAUTHORIZED = "Error 401: Unauthorized.";
     static final String MISSING_MESSAGE = "Must specify a message.";
     static final String MISSING_SIGNATURE = "Must specify a signature.";
-    static final String MALFORMED_QUERY = "Error 400: Malformed query string.";
     static final String RATE_LIMITED = "Error 429: Rate limit exceeded.";
     static final String DEGRADED = "Error 502: Failed to sign message due to simulated service degradation.";
     static final String VALID = "Signature verified as valid!";
@@ -64,14 +63,10 @@ public class CryptoRoutes {
     }
 
     private Mono<ServerResponse> sign(ServerRequest request) {
-        long at = clock.millis();
-        String path = CallRecorder.SIGN_PATH;
-        Query query;
-        try {
-            query = Query.parse(request.uri().getRawQuery());
-        } catch (IllegalArgumentException e) {
-            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MALFORMED_QUERY);
-        }
+        return withQuery(request, CallRecorder.SIGN_PATH, this::sign);
+    }
+
+    private Mono<ServerResponse> sign(ServerRequest request, long at, String path, Query query) {
         String message = query.first("message");
         Mono<ServerResponse> refused = checkAdmission(request, at, path, message, false);
         if (refused != null) {
@@ -91,14 +86,10 @@ public class CryptoRoutes {
     }
 
     private Mono<ServerResponse> verify(ServerRequest request) {
-        long at = clock.millis();
-        String path = CallRecorder.VERIFY_PATH;
-        Query query;
-        try {
-            query = Query.parse(request.uri().getRawQuery());
-        } catch (IllegalArgumentException e) {
-            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MALFORMED_QUERY);
-        }
+        return withQuery(request, CallRecorder.VERIFY_PATH, this::verify);
+    }
+
+    private Mono<ServerResponse> verify(ServerRequest request, long at, String path, Query query) {
         String message = query.first("message");
         String signature = query.first("signature");
         Mono<ServerResponse> refused = checkAdmission(request, at, path, message, signature == null);
@@ -113,6 +104,12 @@ public class CryptoRoutes {
         recorder.record(at, path, message, valid ? CallOutcome.VALID_SIGNATURE : CallOutcome.INVALID_SIGNATURE);
         return Mono.delay(current.pickLatency(ThreadLocalRandom.current()))
                 .then(Mono.defer(() -> valid ? text(HttpStatus.OK, VALID) : text(HttpStatus.BAD_REQUEST, INVALID)));
+    }
+
+    /** Stamps the call's arrival, then hands it on with its decoded query. */
+    private Mono<ServerResponse> withQuery(ServerRequest request, String path, CallHandler handler) {
+        long at = clock.millis();
+        return handler.handle(request, at, path, Query.parse(request.uri().getRawQuery()));
     }
 
     /**
@@ -152,5 +149,10 @@ public class CryptoRoutes {
 
     private static Mono<ServerResponse> text(HttpStatus status, String body) {
         return ServerResponse.status(status).contentType(MediaType.TEXT_PLAIN).bodyValue(body);
+    }
+
+    @FunctionalInterface
+    private interface CallHandler {
+        Mono<ServerResponse> handle(ServerRequest request, long at, String path, Query query);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 record Query(Map<String, String> firstValues) {
 
-    /** Parses a raw query; throws IllegalArgumentException on a malformed percent escape. */
+    /** Parses a raw query; malformed percent escapes never get here, the server answers them 400 before routing. */
     static Query parse(String rawQuery) {
         Map<String, String> values = new HashMap<>();
         if (rawQuery != null) {
