@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import io.signapi.gateway.correlation.RequestIdFilter;
 import io.signapi.gateway.support.GatewayIntegrationTest;
 
+/** The whole gateway starts, is alive, and is ready once Kafka answers. */
 class GatewayApplicationTest extends GatewayIntegrationTest {
 
     @Test

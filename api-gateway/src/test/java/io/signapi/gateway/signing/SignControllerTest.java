@@ -24,6 +24,7 @@ import io.signapi.gateway.problem.UnavailableException;
 import io.signapi.gateway.support.SliceTestConfiguration;
 import reactor.core.publisher.Mono;
 
+/** The HTTP contract of {@code /crypto/sign}: validation, negotiation and problem shape, with the flow stubbed. */
 @WebFluxTest(SignController.class)
 @Import({SignRequestValidator.class, SliceTestConfiguration.class})
 class SignControllerTest {

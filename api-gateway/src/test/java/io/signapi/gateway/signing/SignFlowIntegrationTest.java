@@ -37,6 +37,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
 
+/** The sign flow against real Kafka, Redis, MariaDB and the simulator: every path a request can take. */
 class SignFlowIntegrationTest extends GatewayIntegrationTest {
 
     @LocalServerPort

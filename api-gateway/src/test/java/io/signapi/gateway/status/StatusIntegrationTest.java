@@ -15,6 +15,7 @@ import io.signapi.gateway.correlation.RequestIdFilter;
 import io.signapi.gateway.support.GatewayIntegrationTest;
 import tools.jackson.databind.JsonNode;
 
+/** {@code GET /crypto/sign/requests/{id}} from the Redis marker and from MySQL rows written as the worker would. */
 class StatusIntegrationTest extends GatewayIntegrationTest {
 
     @Test

@@ -15,6 +15,7 @@ import io.signapi.common.RedisKeys;
 import io.signapi.common.budget.UpstreamBudget;
 import io.signapi.gateway.support.GatewayIntegrationTest;
 
+/** {@code GET /crypto/verify}: local answers, upstream answers, and 503 without a budget slot. */
 class VerifyIntegrationTest extends GatewayIntegrationTest {
 
     @Autowired
