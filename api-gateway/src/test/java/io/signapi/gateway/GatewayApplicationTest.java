@@ -1,21 +1,12 @@
 package io.signapi.gateway;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-@ActiveProfiles("test")
-class GatewayApplicationTest {
+import io.signapi.gateway.correlation.RequestIdFilter;
+import io.signapi.gateway.support.GatewayIntegrationTest;
 
-    @Autowired
-    WebTestClient web;
+/** The whole gateway starts, is alive, and is ready once Kafka answers. */
+class GatewayApplicationTest extends GatewayIntegrationTest {
 
     @Test
     void startsAndReportsLiveness() {
@@ -23,5 +14,16 @@ class GatewayApplicationTest {
                 .exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void isReadyWhenKafkaIsReachable() {
+        web.get().uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().exists(RequestIdFilter.HEADER)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.kafka.status").isEqualTo("UP");
     }
 }

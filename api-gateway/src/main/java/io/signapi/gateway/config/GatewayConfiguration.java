@@ -1,0 +1,44 @@
+package io.signapi.gateway.config;
+
+import java.time.Clock;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.upstream.UpstreamClient;
+import io.signapi.common.upstream.UpstreamProperties;
+
+/** Wires the shared library classes (upstream client, budget), the clock and the Redis client options. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(UpstreamProperties.class)
+class GatewayConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /**
+     * Lettuce emits reactive results on its I/O thread unless told otherwise; whatever follows a Redis call (JSON,
+     * the response) would then queue behind other commands' replies.
+     */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer publishRedisResultsOffTheIoThread() {
+        return options -> options.publishOnScheduler(true);
+    }
+
+    @Bean
+    UpstreamClient upstreamClient(UpstreamProperties upstream) {
+        return new UpstreamClient(WebClient.builder(), upstream);
+    }
+
+    @Bean
+    UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream) {
+        return new UpstreamBudget(redis, upstream);
+    }
+}

@@ -1,0 +1,49 @@
+package io.signapi.gateway.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The gateway's own settings ({@code gateway.*}); every time bound on the request path comes from here.
+ *
+ * @param maxMessageBytes   the longest message accepted, in UTF-8 bytes
+ * @param directTimeout     the longest a direct upstream call may take
+ * @param acceptTimeout     the longest we wait for Kafka to acknowledge a request before answering 503
+ * @param deadline          the gateway's own bound for answering, kept under the 2 s promise
+ * @param redisTimeout      the bound on each Redis command on the request path
+ * @param databaseTimeout   the bound on each MySQL query on the request path
+ * @param healthTimeout     the bound on the Kafka readiness check
+ * @param backlogRefresh    how long one read of the worker's backlog figures is reused
+ * @param statusMarkerTtl   how long a {@code req:<id>} marker bridges the moment before the worker records the request
+ * @param topics            how the topics this gateway produces to are created
+ */
+@ConfigurationProperties("gateway")
+public record GatewayProperties(
+        @DefaultValue("4096B") DataSize maxMessageBytes,
+        @DefaultValue("1200ms") Duration directTimeout,
+        @DefaultValue("500ms") Duration acceptTimeout,
+        @DefaultValue("1800ms") Duration deadline,
+        @DefaultValue("150ms") Duration redisTimeout,
+        @DefaultValue("300ms") Duration databaseTimeout,
+        @DefaultValue("1s") Duration healthTimeout,
+        @DefaultValue("1s") Duration backlogRefresh,
+        @DefaultValue("15m") Duration statusMarkerTtl,
+        @DefaultValue Topics topics) {
+
+    /**
+     * Partitions and replicas of the topics the gateway creates at start-up.
+     *
+     * @param partitions partitions per topic
+     * @param replicas   replication factor (1 on a single local broker)
+     */
+    public record Topics(@DefaultValue("6") int partitions, @DefaultValue("1") short replicas) {
+    }
+
+    /** The time the accept path (backlog read, Kafka acknowledgement, marker write) needs after a direct attempt. */
+    public Duration acceptPathReserve() {
+        return acceptTimeout.plus(redisTimeout.multipliedBy(2));
+    }
+}

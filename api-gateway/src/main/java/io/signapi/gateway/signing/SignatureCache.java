@@ -1,0 +1,77 @@
+package io.signapi.gateway.signing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.signapi.common.RedisKeys;
+import io.signapi.gateway.config.RedisAccess;
+import reactor.core.publisher.Mono;
+
+/** The Redis side of a message: its cached signature ({@code sig:<hash>}) and its backoff ({@code backoff:<hash>}). */
+@Component
+public class SignatureCache {
+
+    private static final Logger log = LoggerFactory.getLogger(SignatureCache.class);
+
+    private final RedisAccess redis;
+
+    public SignatureCache(RedisAccess redis) {
+        this.redis = redis;
+    }
+
+    /** Both keys of a message in one round trip; an unreachable Redis reads as a miss (never errors). */
+    Mono<Lookup> lookup(String messageHash) {
+        return redis.bounded(redis.template().opsForValue()
+                        .multiGet(List.of(RedisKeys.sig(messageHash), RedisKeys.backoff(messageHash))))
+                .map(values -> new Lookup(values.get(0), values.get(1) != null, true))
+                .onErrorResume(e -> {
+                    log.debug("signature cache unavailable hash={}: {}", messageHash, e.toString());
+                    return Mono.just(Lookup.UNREACHABLE);
+                })
+                .defaultIfEmpty(Lookup.UNREACHABLE);
+    }
+
+    /** The cached signature of a message, empty on a miss or an unreachable Redis (never errors). */
+    public Mono<Optional<String>> signature(String messageHash) {
+        return redis.bounded(redis.template().opsForValue().get(RedisKeys.sig(messageHash)))
+                .map(Optional::of)
+                .onErrorResume(e -> Mono.just(Optional.empty()))
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    /** Caches a signature (no expiry: the key is LRU-evictable and a message's signature does not change). */
+    Mono<Void> put(String messageHash, String signature) {
+        return quietly(redis.template().opsForValue().set(RedisKeys.sig(messageHash), signature), messageHash);
+    }
+
+    /** Marks a message degraded until {@code until}; the value is that instant (ISO-8601). */
+    Mono<Void> backoff(String messageHash, Instant until, Duration ttl) {
+        return quietly(redis.template().opsForValue().set(RedisKeys.backoff(messageHash), until.toString(), ttl),
+                messageHash);
+    }
+
+    private Mono<Void> quietly(Mono<Boolean> write, String messageHash) {
+        return redis.bounded(write)
+                .doOnError(e -> log.warn("cache write failed hash={}: {}", messageHash, e.toString()))
+                .onErrorComplete()
+                .then();
+    }
+
+    /**
+     * What Redis holds for a message.
+     *
+     * @param signature the cached signature, if any
+     * @param backoff   whether the message is known to be degraded upstream right now
+     * @param reachable whether Redis answered at all
+     */
+    record Lookup(@Nullable String signature, boolean backoff, boolean reachable) {
+        static final Lookup UNREACHABLE = new Lookup(null, false, false);
+    }
+}

@@ -1,0 +1,127 @@
+package io.signapi.gateway.verify;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+
+import io.signapi.common.MessageHash;
+import io.signapi.common.budget.Admission;
+import io.signapi.common.budget.Caller;
+import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.upstream.UpstreamClient;
+import io.signapi.common.upstream.UpstreamOutcome;
+import io.signapi.gateway.config.GatewayProperties;
+import io.signapi.gateway.problem.FieldProblem;
+import io.signapi.gateway.problem.InvalidRequestException;
+import io.signapi.gateway.problem.MessageTooLargeException;
+import io.signapi.gateway.problem.UnavailableException;
+import io.signapi.gateway.signing.SignatureCache;
+import reactor.core.publisher.Mono;
+
+/**
+ * Checks a signature: locally when it equals the one we hold for the message (Redis, then MySQL), otherwise through
+ * the upstream with a gateway budget slot, or 503 when no slot is free.
+ */
+@Service
+class VerifyService {
+
+    static final int MAX_SIGNATURE_LENGTH = 1024;
+    private static final Logger log = LoggerFactory.getLogger(VerifyService.class);
+
+    private final SignatureCache cache;
+    private final DatabaseClient db;
+    private final UpstreamBudget budget;
+    private final UpstreamClient upstream;
+    private final long maxMessageBytes;
+    private final Duration databaseTimeout;
+    private final Duration redisTimeout;
+    private final Duration callTimeout;
+
+    VerifyService(SignatureCache cache, DatabaseClient db, UpstreamBudget budget, UpstreamClient upstream,
+            GatewayProperties gateway) {
+        this.cache = cache;
+        this.db = db;
+        this.budget = budget;
+        this.upstream = upstream;
+        this.maxMessageBytes = gateway.maxMessageBytes().toBytes();
+        this.databaseTimeout = gateway.databaseTimeout();
+        this.redisTimeout = gateway.redisTimeout();
+        // After the local look-ups and the slot, what the deadline leaves, but never more than a direct call gets.
+        Duration left = gateway.deadline().minus(redisTimeout.multipliedBy(2)).minus(databaseTimeout);
+        this.callTimeout = left.compareTo(gateway.directTimeout()) < 0 ? left : gateway.directTimeout();
+    }
+
+    Mono<Boolean> verify(@Nullable String message, @Nullable String signature, Collection<String> repeated) {
+        validate(message, signature, repeated);
+        String hash = MessageHash.of(message);
+        return cache.signature(hash)
+                .flatMap(cached -> cached.isPresent() ? Mono.just(cached) : stored(hash))
+                .flatMap(held -> held.isPresent() && held.get().equals(signature)
+                        ? Mono.just(true)
+                        : upstream(message, signature, hash));
+    }
+
+    private Mono<Boolean> upstream(String message, String signature, String hash) {
+        return budget.tryAcquire(Caller.GATEWAY)
+                .timeout(redisTimeout, Mono.fromSupplier(() -> Admission.deny(redisTimeout)))
+                .flatMap(admission -> {
+                    if (!admission.granted()) {
+                        return Mono.error(new UnavailableException(
+                                "No upstream capacity is free to verify this signature now.", admission.waitFor()));
+                    }
+                    return upstream.verify(message, signature, callTimeout).flatMap(outcome -> switch (outcome) {
+                        case UpstreamOutcome.Verified verified -> Mono.just(verified.valid());
+                        case UpstreamOutcome.RateLimited limited -> {
+                            budget.pause().subscribe();
+                            yield Mono.error(unavailable());
+                        }
+                        default -> {
+                            log.warn("verify hash={} not answered by the upstream: {}", hash, outcome);
+                            yield Mono.error(unavailable());
+                        }
+                    });
+                });
+    }
+
+    private Mono<Optional<String>> stored(String hash) {
+        return db.sql("SELECT signature FROM sign_message WHERE message_hash = :hash")
+                .bind("hash", hash)
+                .map((row, meta) -> Optional.ofNullable(row.get("signature", String.class)))
+                .one()
+                .timeout(databaseTimeout)
+                .defaultIfEmpty(Optional.empty())
+                .onErrorResume(e -> Mono.just(Optional.empty()));
+    }
+
+    private UnavailableException unavailable() {
+        return new UnavailableException("The upstream could not verify this signature now.", Duration.ofSeconds(1));
+    }
+
+    private void validate(@Nullable String message, @Nullable String signature, Collection<String> repeated) {
+        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+            throw new MessageTooLargeException(maxMessageBytes);
+        }
+        List<FieldProblem> errors = new ArrayList<>();
+        repeated.forEach(name -> errors.add(new FieldProblem(name, "must be given at most once")));
+        if (message == null || message.isBlank()) {
+            errors.add(new FieldProblem("message", "must not be blank"));
+        }
+        if (signature == null || signature.isBlank()) {
+            errors.add(new FieldProblem("signature", "must not be blank"));
+        } else if (signature.length() > MAX_SIGNATURE_LENGTH) {
+            errors.add(new FieldProblem("signature", "must be at most " + MAX_SIGNATURE_LENGTH + " characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw InvalidRequestException.unprocessable(errors);
+        }
+    }
+}

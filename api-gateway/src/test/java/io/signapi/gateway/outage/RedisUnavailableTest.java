@@ -1,0 +1,87 @@
+package io.signapi.gateway.outage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.signapi.common.MessageHash;
+import io.signapi.common.event.Topics;
+import io.signapi.gateway.support.SharedSimulator;
+import io.signapi.gateway.support.TopicRecords;
+import io.signapi.gateway.support.TopicRecords.Event;
+import io.signapi.simulator.SimulatorServer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Redis down: no cache and no direct upstream call (the budget fails closed), but requests are still accepted
+ * through Kafka within the 2-second promise.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@ActiveProfiles("test")
+class RedisUnavailableTest {
+
+    private final SimulatorServer upstream = SharedSimulator.get();
+
+    @Autowired
+    WebTestClient web;
+
+    @Value("${spring.kafka.bootstrap-servers}")
+    String bootstrapServers;
+
+    @DynamicPropertySource
+    static void redisDown(DynamicPropertyRegistry registry) {
+        int redis = ClosedPort.find();
+        registry.add("spring.data.redis.port", () -> redis);
+        registry.add("upstream.base-url", () -> SharedSimulator.get().baseUrl());
+    }
+
+    @BeforeEach
+    void freshUpstream() {
+        upstream.reset();
+        upstream.configure(SharedSimulator.DEFAULTS);
+    }
+
+    @Test
+    void acceptsThroughKafkaWithoutCallingTheUpstream() {
+        String message = "redis is down " + UUID.randomUUID();
+
+        long started = System.nanoTime();
+        JsonNode accepted = web.get().uri(b -> b.path("/crypto/sign").queryParam("message", "{m}").build(message))
+                .header("Idempotency-Key", "redis-down-" + UUID.randomUUID())
+                .exchange()
+                .expectStatus().isAccepted()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(upstream.calls()).isEmpty();
+        List<Event> records = TopicRecords.readAll(bootstrapServers, Topics.SIGN_REQUESTS);
+        assertThat(records).filteredOn(e -> e.key().equals(MessageHash.of(message))).singleElement()
+                .satisfies(e -> assertThat(e.value().get("requestId").asString())
+                        .isEqualTo(accepted.get("requestId").asString()));
+    }
+
+    @Test
+    void answersVerifyWith503RatherThanCallingWithoutABudget() {
+        web.get().uri(b -> b.path("/crypto/verify").queryParam("message", "m").queryParam("signature", "s").build())
+                .exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().exists("Retry-After");
+        assertThat(upstream.calls()).isEmpty();
+    }
+}
