@@ -40,8 +40,9 @@ run() { # label url [lua args...]
 rps()        { awk '/^Requests\/sec:/ {print $2}'; }
 percentile() { awk -v p="$1" '$1 == p {print $2}'; }
 
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$BASE/crypto/sign?message=$cached" >/dev/null   # JIT warm-up
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$BASE/actuator/health/liveness" >/dev/null
+echo "== cached message: $cached; JIT warm-up (15 s each)" >&2
+wrk -t"$THREADS" -c"$CONNECTIONS" -d15s "$BASE/crypto/sign?message=$cached" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d15s "$BASE/actuator/health/liveness" >/dev/null
 
 ceiling=$(run "framework ceiling (liveness)" "$BASE/actuator/health/liveness")
 cache=$(run "cache hits" "$BASE/crypto/sign?message=$cached")
