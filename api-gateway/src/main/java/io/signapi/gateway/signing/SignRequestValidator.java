@@ -47,14 +47,7 @@ public class SignRequestValidator {
      */
     public SignCommand validate(@Nullable String message, @Nullable String email, @Nullable String webhook,
             @Nullable String idempotencyKey, Collection<String> repeated) {
-        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
-            throw new MessageTooLargeException(maxMessageBytes);
-        }
-        List<FieldProblem> errors = new ArrayList<>();
-        repeated.forEach(name -> errors.add(new FieldProblem(name, "must be given at most once")));
-        if (message == null || message.isBlank()) {
-            errors.add(new FieldProblem("message", "must not be blank"));
-        }
+        List<FieldProblem> errors = messageProblems(message, repeated);
         String mail = blankToNull(email);
         if (mail != null && !validEmail(mail)) {
             errors.add(new FieldProblem("email", "must be a valid email address"));
@@ -70,6 +63,24 @@ public class SignRequestValidator {
             throw InvalidRequestException.unprocessable(errors);
         }
         return new SignCommand(message, MessageHash.of(message), mail, hook, idempotencyKey);
+    }
+
+    /**
+     * The checks every endpoint taking a message shares: its size, its presence, and parameters given twice.
+     *
+     * @return the problems found so far, for the caller to add its own fields' to
+     * @throws MessageTooLargeException when the message is over the size limit
+     */
+    public List<FieldProblem> messageProblems(@Nullable String message, Collection<String> repeated) {
+        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+            throw new MessageTooLargeException(maxMessageBytes);
+        }
+        List<FieldProblem> errors = new ArrayList<>();
+        repeated.forEach(name -> errors.add(new FieldProblem(name, "must be given at most once")));
+        if (message == null || message.isBlank()) {
+            errors.add(new FieldProblem("message", "must not be blank"));
+        }
+        return errors;
     }
 
     private static Optional<FieldProblem> idempotencyKeyProblem(String key) {

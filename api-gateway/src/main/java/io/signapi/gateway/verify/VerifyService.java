@@ -1,8 +1,6 @@
 package io.signapi.gateway.verify;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -19,11 +17,13 @@ import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamOutcome;
+import io.signapi.common.upstream.UpstreamProperties;
+import io.signapi.common.upstream.UpstreamProperties.RateLimit;
 import io.signapi.gateway.config.GatewayProperties;
 import io.signapi.gateway.problem.FieldProblem;
 import io.signapi.gateway.problem.InvalidRequestException;
-import io.signapi.gateway.problem.MessageTooLargeException;
 import io.signapi.gateway.problem.UnavailableException;
+import io.signapi.gateway.signing.SignRequestValidator;
 import io.signapi.gateway.signing.SignatureCache;
 import reactor.core.publisher.Mono;
 
@@ -41,18 +41,20 @@ class VerifyService {
     private final DatabaseClient db;
     private final UpstreamBudget budget;
     private final UpstreamClient upstream;
-    private final long maxMessageBytes;
+    private final SignRequestValidator validator;
+    private final RateLimit rateLimit;
     private final Duration databaseTimeout;
     private final Duration redisTimeout;
     private final Duration callTimeout;
 
     VerifyService(SignatureCache cache, DatabaseClient db, UpstreamBudget budget, UpstreamClient upstream,
-            GatewayProperties gateway) {
+            SignRequestValidator validator, UpstreamProperties upstreamProperties, GatewayProperties gateway) {
         this.cache = cache;
         this.db = db;
         this.budget = budget;
         this.upstream = upstream;
-        this.maxMessageBytes = gateway.maxMessageBytes().toBytes();
+        this.validator = validator;
+        this.rateLimit = upstreamProperties.rateLimit();
         this.databaseTimeout = gateway.databaseTimeout();
         this.redisTimeout = gateway.redisTimeout();
         // After the local look-ups and the slot, what the deadline leaves, but never more than a direct call gets.
@@ -82,11 +84,12 @@ class VerifyService {
                         case UpstreamOutcome.Verified verified -> Mono.just(verified.valid());
                         case UpstreamOutcome.RateLimited limited -> {
                             budget.pause().subscribe();
-                            yield Mono.error(unavailable());
+                            // Everyone is paused for one window after a 429.
+                            yield Mono.error(unavailable(rateLimit.window()));
                         }
                         default -> {
                             log.warn("verify hash={} not answered by the upstream: {}", hash, outcome);
-                            yield Mono.error(unavailable());
+                            yield Mono.error(unavailable(rateLimit.effectiveMargin()));
                         }
                     });
                 });
@@ -102,19 +105,12 @@ class VerifyService {
                 .onErrorResume(e -> Mono.just(Optional.empty()));
     }
 
-    private UnavailableException unavailable() {
-        return new UnavailableException("The upstream could not verify this signature now.", Duration.ofSeconds(1));
+    private static UnavailableException unavailable(Duration retryAfter) {
+        return new UnavailableException("The upstream could not verify this signature now.", retryAfter);
     }
 
     private void validate(@Nullable String message, @Nullable String signature, Collection<String> repeated) {
-        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
-            throw new MessageTooLargeException(maxMessageBytes);
-        }
-        List<FieldProblem> errors = new ArrayList<>();
-        repeated.forEach(name -> errors.add(new FieldProblem(name, "must be given at most once")));
-        if (message == null || message.isBlank()) {
-            errors.add(new FieldProblem("message", "must not be blank"));
-        }
+        List<FieldProblem> errors = validator.messageProblems(message, repeated);
         if (signature == null || signature.isBlank()) {
             errors.add(new FieldProblem("signature", "must not be blank"));
         } else if (signature.length() > MAX_SIGNATURE_LENGTH) {
