@@ -19,6 +19,9 @@ import org.springframework.util.unit.DataSize;
  * @param backlogRefresh    how long one read of the worker's backlog figures is reused
  * @param statusMarkerTtl   how long a {@code req:<id>} marker bridges the moment before the worker records the request
  * @param topics            how the topics this gateway produces to are created
+ * @param degradedRecovery  how many rate-limit windows a message whose upstream call failed typically needs
+ *                          before it signs (the recorded upstream: 55–235 s at a 60 s window), the floor of its
+ *                          {@code estimatedReadyAt}
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -31,7 +34,8 @@ public record GatewayProperties(
         @DefaultValue("1s") Duration healthTimeout,
         @DefaultValue("1s") Duration backlogRefresh,
         @DefaultValue("15m") Duration statusMarkerTtl,
-        @DefaultValue Topics topics) {
+        @DefaultValue Topics topics,
+        @DefaultValue("2") double degradedRecovery) {
 
     /**
      * Partitions and replicas of the topics the gateway creates at start-up.

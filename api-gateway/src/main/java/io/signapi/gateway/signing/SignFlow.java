@@ -44,6 +44,7 @@ public class SignFlow {
     private final Duration deadline;
     private final Duration maxAge;
     private final Duration kafkaRetryAfter;
+    private final Duration degradedRecovery;
 
     SignFlow(SignatureCache cache, IdempotencyStore idempotency, DirectSigner direct, BacklogReader backlog,
             EventPublisher publisher, StatusMarkers markers, Clock clock, GatewayProperties gateway,
@@ -58,6 +59,8 @@ public class SignFlow {
         this.deadline = gateway.deadline();
         this.maxAge = signing.maxAge();
         this.kafkaRetryAfter = gateway.acceptTimeout().multipliedBy(2);
+        this.degradedRecovery = Duration.ofNanos((long) (gateway.degradedRecovery()
+                * backlog.upstream().rateLimit().window().toNanos()));
     }
 
     /**
@@ -107,7 +110,7 @@ public class SignFlow {
         }
         if (prior.state() == State.ACCEPTED) {
             log.debug("repeat of accepted request {} hash={}", requestId, command.messageHash());
-            return backlog.current().map(stats -> accepted(command, requestId, stats));
+            return backlog.current().map(stats -> accepted(command, requestId, stats, cached.backoff()));
         }
         return tryDirectThenAccept(command, requestId, cached, started);
     }
@@ -129,12 +132,13 @@ public class SignFlow {
                 }
                 return Mono.just(signed(command, id, result.signature(), SignResult.Source.DIRECT));
             }
-            return accept(command, requestId, result.failedAt(), both.getT2());
+            boolean degraded = cached.backoff() || result.failedAt() != null;
+            return accept(command, requestId, result.failedAt(), degraded, both.getT2());
         });
     }
 
     private Mono<SignResult> accept(SignCommand command, UUID requestId, @Nullable Instant directFailedAt,
-            Optional<BacklogStats> stats) {
+            boolean degraded, Optional<BacklogStats> stats) {
         Instant now = clock.instant();
         if (stats.isPresent() && !stats.get().canServeWithin(maxAge, now, backlog.upstream())) {
             log.warn("request hash={} refused: the backlog cannot be served within {}", command.messageHash(), maxAge);
@@ -144,7 +148,7 @@ public class SignFlow {
         }
         SignRequested event = new SignRequested(requestId, command.message(), command.email(), command.webhook(),
                 command.idempotencyKey(), now, directFailedAt);
-        SignResult.Accepted accepted = accepted(command, requestId, stats);
+        SignResult.Accepted accepted = accepted(command, requestId, stats, degraded);
         Mono<Void> remember = command.idempotencyKey() == null ? Mono.empty()
                 : idempotency.save(command.idempotencyKey(),
                         new Entry(requestId, command.messageHash(), State.ACCEPTED, null));
@@ -157,9 +161,16 @@ public class SignFlow {
                 .thenReturn(accepted);
     }
 
-    private SignResult.Accepted accepted(SignCommand command, UUID requestId, Optional<BacklogStats> stats) {
-        return new SignResult.Accepted(requestId, backlog.estimateReadyAt(stats, clock.instant()),
-                command.deliveryDetail());
+    /** A degraded message is not signed before the upstream recovers, however short the backlog. */
+    private SignResult.Accepted accepted(SignCommand command, UUID requestId, Optional<BacklogStats> stats,
+            boolean degraded) {
+        Instant now = clock.instant();
+        Instant estimate = backlog.estimateReadyAt(stats, now);
+        Instant recovered = now.plus(degradedRecovery);
+        if (degraded && estimate.isBefore(recovered)) {
+            estimate = recovered;
+        }
+        return new SignResult.Accepted(requestId, estimate, command.deliveryDetail());
     }
 
     private static SignResult signed(SignCommand command, @Nullable UUID requestId, String signature,

@@ -126,7 +126,9 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
         assertThat(accepted.getResponseHeaders().getFirst("Location")).isEqualTo("/crypto/sign/requests/" + requestId);
         assertThat(accepted.getResponseBody().get("status").asString()).isEqualTo("PENDING");
         assertThat(accepted.getResponseBody().get("detail").asString()).contains("alice@example.com");
-        assertThat(Instant.parse(accepted.getResponseBody().get("estimatedReadyAt").asString())).isAfter(Instant.now());
+        // Degraded: not before the typical recovery, 2 windows of 3 s in this test's settings.
+        assertThat(Instant.parse(accepted.getResponseBody().get("estimatedReadyAt").asString()))
+                .isAfter(Instant.now().plusSeconds(5));
         assertThat(signCalls()).isEqualTo(1);
         assertThat(signRequestsFor(requestId)).singleElement().satisfies(e -> {
             assertThat(e.key()).isEqualTo(hash);
