@@ -10,12 +10,14 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.config.SigningProperties;
+import io.signapi.common.config.WebhookProperties;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamProperties;
 
 /** Wires the shared library classes (upstream client, budget), the clock and the Redis client options. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(UpstreamProperties.class)
+@EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, WebhookProperties.class})
 class GatewayConfiguration {
 
     @Bean

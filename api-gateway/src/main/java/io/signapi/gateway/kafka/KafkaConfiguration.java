@@ -7,14 +7,16 @@ import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryC
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.support.LoggingProducerListener;
 
 import io.signapi.common.event.EventJson;
 import io.signapi.common.event.Topics;
+import io.signapi.common.health.KafkaHealthIndicator;
 import io.signapi.gateway.config.GatewayProperties;
 
-/** The topics the gateway produces to (created at start-up) and its producer's serializers. */
+/** The topics the gateway produces to (created at start-up), its producer's serializers and the Kafka health check. */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
@@ -33,6 +35,15 @@ class KafkaConfiguration {
                 .replicas(gateway.topics().replicas())
                 .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
                 .build();
+    }
+
+    /**
+     * Kafka reachability within {@code gateway.health-timeout}; the readiness group consists of this alone, since
+     * without Kafka no request can be accepted while Redis and MySQL are optional.
+     */
+    @Bean("kafka")
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin, GatewayProperties gateway) {
+        return new KafkaHealthIndicator(admin, gateway.healthTimeout());
     }
 
     /** Logs failed sends without the record: its value holds the message text, which is never logged. */

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.signapi.common.event.EventJson;
 import io.signapi.gateway.config.GatewayProperties;
 import io.signapi.gateway.config.RedisAccess;
-import io.signapi.gateway.config.SigningProperties;
+import io.signapi.common.config.SigningProperties;
 import reactor.core.publisher.Mono;
 
 /**

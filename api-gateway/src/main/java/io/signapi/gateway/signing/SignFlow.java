@@ -15,7 +15,7 @@ import io.signapi.common.backlog.BacklogStats;
 import io.signapi.common.event.SignRequested;
 import io.signapi.gateway.backlog.BacklogReader;
 import io.signapi.gateway.config.GatewayProperties;
-import io.signapi.gateway.config.SigningProperties;
+import io.signapi.common.config.SigningProperties;
 import io.signapi.gateway.kafka.EventPublisher;
 import io.signapi.gateway.problem.InvalidRequestException;
 import io.signapi.gateway.problem.UnavailableException;

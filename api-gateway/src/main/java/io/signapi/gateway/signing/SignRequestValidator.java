@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 import io.signapi.common.MessageHash;
 import io.signapi.gateway.config.GatewayProperties;
-import io.signapi.gateway.config.WebhookProperties;
+import io.signapi.common.config.WebhookProperties;
 import io.signapi.gateway.problem.FieldProblem;
 import io.signapi.gateway.problem.InvalidRequestException;
 import io.signapi.gateway.problem.MessageTooLargeException;

@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.signapi.gateway.config.GatewayProperties;
-import io.signapi.gateway.config.SigningProperties;
-import io.signapi.gateway.config.WebhookProperties;
+import io.signapi.common.config.SigningProperties;
+import io.signapi.common.config.WebhookProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** What the web slices need beyond the web layer: the settings, a meter registry for the metrics filter, a clock. */

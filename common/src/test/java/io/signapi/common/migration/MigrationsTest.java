@@ -57,7 +57,7 @@ class MigrationsTest {
     @Test
     void appliesFromScratchAndIsANoOpTheSecondTime() {
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(1);
+        assertThat(first.migrationsExecuted).isEqualTo(2);
         assertThat(second.success).isTrue();
         assertThat(second.migrationsExecuted).isZero();
         assertThat(flyway().validateWithResult().validationSuccessful).isTrue();
@@ -66,12 +66,16 @@ class MigrationsTest {
     @Test
     void createsTheColumnsTheServicesUse() throws SQLException {
         assertThat(columns("sign_request")).containsExactly("id", "message_hash", "email", "webhook",
-                "idempotency_key", "status", "attempts", "created_at", "completed_at", "result_published");
+                "idempotency_key", "status", "attempts", "created_at", "completed_at", "result_published",
+                "failure_reason");
         assertThat(columns("sign_message")).containsExactly("message_hash", "message", "signature", "attempts",
                 "first_failure_at", "last_failure_at", "next_attempt_at", "claimed_until", "claimed_by", "created_at",
-                "signed_at");
+                "signed_at", "expected_at");
         assertThat(columns("notification")).containsExactly("request_id", "channel", "status", "attempts",
-                "last_error", "delivered_at", "created_at", "updated_at");
+                "last_error", "delivered_at", "created_at", "updated_at", "next_attempt_at", "claimed_until",
+                "claimed_by");
+        assertThat(columns("sign_attempt")).containsExactly("id", "message_hash", "caller", "instance_id",
+                "started_at", "finished_at", "outcome", "http_status", "latency_ms");
     }
 
     private static List<String> columns(String table) throws SQLException {

@@ -1,4 +1,4 @@
-package io.signapi.gateway.config;
+package io.signapi.common.config;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.signapi.gateway.health;
+package io.signapi.common.health;
 
 import java.time.Duration;
 
@@ -8,26 +8,23 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.health.contributor.AbstractReactiveHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.stereotype.Component;
 
-import io.signapi.gateway.config.GatewayProperties;
 import reactor.core.publisher.Mono;
 
 /**
- * Kafka reachability ({@code describeCluster} within {@code gateway.health-timeout}); the readiness group consists
- * of this alone, since without Kafka no request can be accepted while Redis and MySQL are optional.
+ * Kafka reachability: {@code describeCluster} within a bounded time. Every app registers it as the bean
+ * {@code kafka} and includes it in its readiness group.
  */
-@Component("kafka")
-class KafkaHealthIndicator extends AbstractReactiveHealthIndicator implements DisposableBean {
+public class KafkaHealthIndicator extends AbstractReactiveHealthIndicator implements DisposableBean {
 
     private final KafkaAdmin admin;
     private final Duration timeout;
     private volatile AdminClient client;
 
-    KafkaHealthIndicator(KafkaAdmin admin, GatewayProperties gateway) {
+    public KafkaHealthIndicator(KafkaAdmin admin, Duration timeout) {
         super("Kafka health check failed");
         this.admin = admin;
-        this.timeout = gateway.healthTimeout();
+        this.timeout = timeout;
     }
 
     @Override
