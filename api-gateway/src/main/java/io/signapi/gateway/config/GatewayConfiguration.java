@@ -35,8 +35,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    UpstreamClient upstreamClient(UpstreamProperties upstream) {
-        return new UpstreamClient(WebClient.builder(), upstream);
+    UpstreamClient upstreamClient(UpstreamProperties upstream, GatewayProperties gateway) {
+        return new UpstreamClient(WebClient.builder(), upstream, "api-gateway/" + gateway.instanceId());
     }
 
     @Bean

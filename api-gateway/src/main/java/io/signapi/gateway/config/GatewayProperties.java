@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
+import io.signapi.common.config.InstanceIds;
+
 /**
  * The gateway's own settings ({@code gateway.*}); every time bound on the request path comes from here.
  *
@@ -19,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param backlogRefresh    how long one read of the worker's backlog figures is reused
  * @param statusMarkerTtl   how long a {@code req:<id>} marker bridges the moment before the worker records the request
  * @param topics            how the topics this gateway produces to are created
+ * @param instanceId        this gateway process in attempt rows and the upstream's {@code User-Agent}; unique per
+ *                          process unless set
  * @param degradedRecovery  how many rate-limit windows a message whose upstream call failed typically needs
  *                          before it signs (the recorded upstream: 55–235 s at a 60 s window), the floor of its
  *                          {@code estimatedReadyAt}
@@ -35,7 +39,12 @@ public record GatewayProperties(
         @DefaultValue("1s") Duration backlogRefresh,
         @DefaultValue("15m") Duration statusMarkerTtl,
         @DefaultValue Topics topics,
-        @DefaultValue("2") double degradedRecovery) {
+        @DefaultValue("2") double degradedRecovery,
+        String instanceId) {
+
+    public GatewayProperties {
+        instanceId = InstanceIds.orDefault(instanceId);
+    }
 
     /**
      * Partitions and replicas of the topics the gateway creates at start-up.

@@ -38,11 +38,17 @@ public class UpstreamClient {
     private final WebClient webClient;
     private final String apiKey;
 
-    public UpstreamClient(WebClient.Builder builder, UpstreamProperties props) {
+    /**
+     * @param userAgent who calls, {@code <app>/<instance-id>} (e.g. {@code sign-worker/host-1a2b3c}): the
+     *     simulator's call log records it, so a test can tell the callers apart
+     */
+    public UpstreamClient(WebClient.Builder builder, UpstreamProperties props, String userAgent) {
         // TEMPLATE_AND_VALUES encodes every reserved character of a message (&, =, +, …) in the query value.
         DefaultUriBuilderFactory uris = new DefaultUriBuilderFactory(props.baseUrl().toString());
         uris.setEncodingMode(EncodingMode.TEMPLATE_AND_VALUES);
-        this.webClient = builder.clone().uriBuilderFactory(uris).build();
+        this.webClient = builder.clone().uriBuilderFactory(uris)
+                .defaultHeader(HttpHeaders.USER_AGENT, userAgent)
+                .build();
         this.apiKey = props.apiKey();
     }
 

@@ -75,7 +75,8 @@ class UpstreamClientTest {
     }
 
     private static UpstreamClient clientFor(String baseUrl) {
-        return new UpstreamClient(WebClient.builder(), new UpstreamProperties(URI.create(baseUrl), KEY, null, null));
+        return new UpstreamClient(WebClient.builder(), new UpstreamProperties(URI.create(baseUrl), KEY, null, null),
+                "test/1");
     }
 
     private static Received record(HttpServerRequest request) {
@@ -188,7 +189,7 @@ class UpstreamClientTest {
 
     private static UpstreamClient clientWithKey(String key) {
         return new UpstreamClient(WebClient.builder(), new UpstreamProperties(
-                URI.create("http://127.0.0.1:" + upstream.port()), key, null, null));
+                URI.create("http://127.0.0.1:" + upstream.port()), key, null, null), "test/1");
     }
 
     @Test
