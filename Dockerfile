@@ -5,6 +5,7 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY common/pom.xml common/
 COPY upstream-simulator/pom.xml upstream-simulator/
+COPY test-support/pom.xml test-support/
 COPY api-gateway/pom.xml api-gateway/
 COPY sign-worker/pom.xml sign-worker/
 COPY notifier/pom.xml notifier/
