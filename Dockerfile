@@ -11,6 +11,7 @@ COPY sign-worker/pom.xml sign-worker/
 COPY notifier/pom.xml notifier/
 COPY common/src common/src
 COPY upstream-simulator/src upstream-simulator/src
+COPY test-support/src test-support/src
 COPY api-gateway/src api-gateway/src
 COPY sign-worker/src sign-worker/src
 COPY notifier/src notifier/src
