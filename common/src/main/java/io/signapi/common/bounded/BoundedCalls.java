@@ -47,9 +47,9 @@ public final class BoundedCalls implements AutoCloseable {
         return call.subscribeOn(scheduler).timeout(limit);
     }
 
-    /** A multi-valued call, kept off the caller's thread and bounded as a whole by {@link #timeout()}. */
+    /** A multi-valued call, kept off the caller's thread; each item (and completion) must come within the bound. */
     public <T> Flux<T> bounded(Flux<T> call) {
-        return call.subscribeOn(scheduler).timeout(Mono.delay(timeout), item -> Mono.never());
+        return call.subscribeOn(scheduler).timeout(timeout);
     }
 
     @Override
