@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
@@ -46,6 +47,7 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
     private final Condition forwarding = lock.newCondition();
     private State state = State.FORWARDING;
     private ServerSocket listener;
+    private Thread acceptor;
 
     private TcpProxy(InetSocketAddress target) {
         this.target = target;
@@ -102,8 +104,7 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
         try {
             requireOpen();
             state = State.CUT;
-            closeQuietly(listener);
-            listener = null;
+            stopListening();
             sockets.forEach(TcpProxy::closeQuietly);
             sockets.clear();
             forwarding.signalAll();
@@ -134,8 +135,7 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
         lock.lock();
         try {
             state = State.CLOSED;
-            closeQuietly(listener);
-            listener = null;
+            stopListening();
             sockets.forEach(TcpProxy::closeQuietly);
             sockets.clear();
             forwarding.signalAll();
@@ -172,8 +172,22 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
         }
     }
 
+    /** Closes the listening socket and waits for the acceptor to leave: only then is the port really closed. */
+    private void stopListening() {
+        closeQuietly(listener);
+        listener = null;
+        if (acceptor != null) {
+            try {
+                acceptor.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            acceptor = null;
+        }
+    }
+
     private void startAccepting(ServerSocket server) {
-        Thread.ofVirtual().name("tcp-proxy-accept-" + port).start(() -> {
+        acceptor = Thread.ofVirtual().name("tcp-proxy-accept-" + port).start(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
