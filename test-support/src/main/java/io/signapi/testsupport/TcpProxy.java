@@ -87,46 +87,27 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
 
     /** Stops forwarding in both directions: open connections and new ones stay open but carry nothing. */
     public void pause() {
-        lock.lock();
-        try {
-            requireOpen();
+        change(() -> {
             if (state == State.FORWARDING) {
                 state = State.PAUSED;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Closes every connection and the listening socket: new connections are refused until {@link #resume()}. */
     public void cut() {
-        lock.lock();
-        try {
-            requireOpen();
-            state = State.CUT;
-            stopListening();
-            sockets.forEach(TcpProxy::closeQuietly);
-            sockets.clear();
-            forwarding.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        change(() -> dropEverything(State.CUT));
     }
 
     /** Forwards again: held bytes flow on after a pause; after a cut, new connections are accepted on the same port. */
     public void resume() {
-        lock.lock();
-        try {
-            requireOpen();
+        change(() -> {
             if (state == State.CUT) {
                 listener = listen(port);
                 startAccepting(listener);
             }
             state = State.FORWARDING;
-            forwarding.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Closes the listener and every connection; the proxy cannot be resumed. */
@@ -134,14 +115,32 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
     public void close() {
         lock.lock();
         try {
-            state = State.CLOSED;
-            stopListening();
-            sockets.forEach(TcpProxy::closeQuietly);
-            sockets.clear();
+            dropEverything(State.CLOSED);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a state change of an open proxy under the lock, then wakes every waiting pump. */
+    private void change(Runnable change) {
+        lock.lock();
+        try {
+            if (state == State.CLOSED) {
+                throw new IllegalStateException("the proxy to " + target + " is closed");
+            }
+            change.run();
             forwarding.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void dropEverything(State next) {
+        state = next;
+        stopListening();
+        sockets.forEach(TcpProxy::closeQuietly);
+        sockets.clear();
+        forwarding.signalAll();
     }
 
     /** As an extension: each test starts with a forwarding proxy. */
@@ -153,12 +152,6 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
     @Override
     public void afterAll(ExtensionContext context) {
         close();
-    }
-
-    private void requireOpen() {
-        if (state == State.CLOSED) {
-            throw new IllegalStateException("the proxy to " + target + " is closed");
-        }
     }
 
     private static ServerSocket listen(int port) {
