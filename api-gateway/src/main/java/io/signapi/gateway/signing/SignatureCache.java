@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +26,22 @@ public class SignatureCache {
 
     private static final Logger log = LoggerFactory.getLogger(SignatureCache.class);
 
+    /** Hashes whose expiry this process renewed lately; a miss here only costs one more EXPIRE. */
+    private static final int RENEWED_MAX = 10_000;
+
     private final RedisAccess redis;
     private final SignatureCacheCommands signatures;
+    private final Cache<String, Boolean> renewed;
 
     public SignatureCache(RedisAccess redis, SignatureCacheCommands signatures) {
         this.redis = redis;
         this.signatures = signatures;
+        // A hot key keeps at least 29/30 of its expiry without an extra Redis command on every hit; its LRU
+        // position is refreshed by the read itself.
+        this.renewed = Caffeine.newBuilder()
+                .expireAfterWrite(signatures.ttl().dividedBy(30))
+                .maximumSize(RENEWED_MAX)
+                .build();
     }
 
     /** Both keys of a message in one round trip; an unreachable Redis reads as a miss (never errors). */
@@ -63,11 +75,13 @@ public class SignatureCache {
     }
 
     /**
-     * Renews a hit's expiry without holding up the answer: fire-and-forget, kept off the caller's thread; a failure
-     * only lets the key expire earlier.
+     * Renews a hit's expiry without holding up the answer: fire-and-forget, kept off the caller's thread, at most
+     * once per thirtieth of the expiry per key; a failure only lets the key expire earlier.
      */
     private void refresh(String messageHash) {
-        quietly(signatures.refresh(messageHash), messageHash).subscribe();
+        if (renewed.asMap().putIfAbsent(messageHash, Boolean.TRUE) == null) {
+            quietly(signatures.refresh(messageHash), messageHash).subscribe();
+        }
     }
 
     /** Marks a message degraded until {@code until}; the value is that instant (ISO-8601). */

@@ -90,6 +90,23 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void renewsAHotSignaturesExpiryOnlyOncePerThirtiethOfIt() {
+        String message = freshMessage();
+        String key = RedisKeys.sig(MessageHash.of(message));
+        redis.opsForValue().set(key, "cached-signature", Duration.ofMinutes(1)).block();
+        sign(message).expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> redis.getExpire(key).block().compareTo(Duration.ofDays(1)) > 0);
+        redis.expire(key, Duration.ofMinutes(1)).block();
+
+        sign(message).expectStatus().isOk().expectBody(String.class).isEqualTo("cached-signature");
+
+        // Renewed a moment ago: this hit costs no second EXPIRE.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> redis.getExpire(key).block().compareTo(Duration.ofMinutes(1)) <= 0);
+    }
+
+    @Test
     void signsDirectlyCachesAndPublishesTheSignature() {
         String message = freshMessage();
         String hash = MessageHash.of(message);

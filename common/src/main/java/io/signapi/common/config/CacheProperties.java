@@ -14,4 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("cache")
 public record CacheProperties(@DefaultValue("30d") Duration signatureTtl) {
+
+    public CacheProperties {
+        if (signatureTtl == null || signatureTtl.toMillis() < 1) {
+            throw new IllegalArgumentException("cache.signature-ttl must be at least 1ms, was " + signatureTtl);
+        }
+    }
 }
