@@ -44,6 +44,7 @@ class DirectSigner {
     private final Duration redisTimeout;
     private final Duration acceptPathReserve;
     private final Duration backoff;
+    private final String caller;
     private final ConcurrentHashMap<String, Mono<Result>> inFlight = new ConcurrentHashMap<>();
     // After a refusal the budget says exactly when a slot could be free; until then asking again is pointless.
     private final AtomicLong noSlotUntilNanos = new AtomicLong(System.nanoTime());
@@ -61,6 +62,7 @@ class DirectSigner {
         this.acceptPathReserve = gateway.acceptPathReserve();
         // A failing message stays degraded for 0.75 to 5 windows upstream; one window keeps the gateway off it.
         this.backoff = upstreamProperties.rateLimit().window();
+        this.caller = "api-gateway/" + gateway.instanceId();
     }
 
     /** Tries to sign now, within what the deadline leaves after reserving time for the accept path. */
@@ -113,7 +115,7 @@ class DirectSigner {
         return switch (outcome) {
             case UpstreamOutcome.Signed signed -> cache.put(hash, signed.signature())
                     .doOnSuccess(done -> publisher.publishSignature(
-                            new SignatureObtained(hash, command.message(), signed.signature(), now)))
+                            new SignatureObtained(hash, command.message(), signed.signature(), now, caller)))
                     .thenReturn(new Result.Signed(signed.signature()));
             case UpstreamOutcome.Degraded degraded -> {
                 log.info("direct call degraded hash={}, backing off until {}", hash, now.plus(backoff));
