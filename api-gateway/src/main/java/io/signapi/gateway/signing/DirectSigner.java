@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.signapi.common.budget.Admission;
 import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.config.RedisProperties;
 import io.signapi.common.event.SignatureObtained;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamOutcome;
@@ -50,7 +51,8 @@ class DirectSigner {
     private final AtomicLong noSlotUntilNanos = new AtomicLong(System.nanoTime());
 
     DirectSigner(UpstreamBudget budget, UpstreamClient upstream, SignatureCache cache, EventPublisher publisher,
-            Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties) {
+            Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties,
+            RedisProperties redis) {
         this.budget = budget;
         this.upstream = upstream;
         this.cache = cache;
@@ -58,8 +60,8 @@ class DirectSigner {
         this.clock = clock;
         this.calls = Calls.registeredIn(meters);
         this.directTimeout = gateway.directTimeout();
-        this.redisTimeout = gateway.redisTimeout();
-        this.acceptPathReserve = gateway.acceptPathReserve();
+        this.redisTimeout = redis.timeout();
+        this.acceptPathReserve = gateway.acceptPathReserve(redis);
         // A failing message stays degraded for 0.75 to 5 windows upstream; one window keeps the gateway off it.
         this.backoff = upstreamProperties.rateLimit().window();
         this.caller = "api-gateway/" + gateway.instanceId();

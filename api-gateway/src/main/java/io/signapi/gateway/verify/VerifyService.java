@@ -15,6 +15,7 @@ import io.signapi.common.MessageHash;
 import io.signapi.common.budget.Admission;
 import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.config.RedisProperties;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamOutcome;
 import io.signapi.common.upstream.UpstreamProperties;
@@ -49,7 +50,8 @@ class VerifyService {
     private final Duration callTimeout;
 
     VerifyService(SignatureCache cache, DatabaseClient db, UpstreamBudget budget, UpstreamClient upstream,
-            SignRequestValidator validator, UpstreamProperties upstreamProperties, GatewayProperties gateway) {
+            SignRequestValidator validator, UpstreamProperties upstreamProperties, GatewayProperties gateway,
+            RedisProperties redis) {
         this.cache = cache;
         this.db = db;
         this.budget = budget;
@@ -57,7 +59,7 @@ class VerifyService {
         this.validator = validator;
         this.rateLimit = upstreamProperties.rateLimit();
         this.databaseTimeout = gateway.databaseTimeout();
-        this.redisTimeout = gateway.redisTimeout();
+        this.redisTimeout = redis.timeout();
         // After the local look-ups and the slot, what the deadline leaves, but never more than a direct call gets.
         Duration left = gateway.deadline().minus(redisTimeout.multipliedBy(2)).minus(databaseTimeout);
         this.callTimeout = left.compareTo(gateway.directTimeout()) < 0 ? left : gateway.directTimeout();
