@@ -11,6 +11,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.cache.SignatureCacheCommands;
+import io.signapi.common.config.CacheProperties;
 import io.signapi.common.config.RedisProperties;
 import io.signapi.common.config.SigningProperties;
 import io.signapi.common.config.WebhookProperties;
@@ -18,12 +20,12 @@ import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamProperties;
 
 /**
- * Wires the shared library classes (upstream client, budget, the bounded Redis path), the clock and the Redis client
- * options.
+ * Wires the shared library classes (upstream client, budget, signature cache commands, the bounded Redis path), the
+ * clock and the Redis client options.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, WebhookProperties.class,
-        RedisProperties.class})
+        CacheProperties.class, RedisProperties.class})
 class GatewayConfiguration {
 
     @Bean
@@ -55,5 +57,10 @@ class GatewayConfiguration {
     UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream,
             BoundedCalls redisCalls) {
         return new UpstreamBudget(redis, upstream);
+    }
+
+    @Bean
+    SignatureCacheCommands signatureCacheCommands(ReactiveStringRedisTemplate redis, CacheProperties cache) {
+        return new SignatureCacheCommands(redis, cache);
     }
 }
