@@ -56,7 +56,7 @@ class GatewayConfiguration {
     @Bean
     UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream,
             BoundedCalls redisCalls) {
-        return new UpstreamBudget(redis, upstream);
+        return new UpstreamBudget(redis, upstream, redisCalls);
     }
 
     @Bean

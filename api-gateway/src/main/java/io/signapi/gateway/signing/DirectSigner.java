@@ -12,7 +12,6 @@ import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.signapi.common.budget.Admission;
 import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
 import io.signapi.common.config.RedisProperties;
@@ -93,8 +92,8 @@ class DirectSigner {
         if (System.nanoTime() - noSlotUntilNanos.get() < 0) {
             return Mono.just(Result.NOT_SIGNED);
         }
+        // Bounded by redis.timeout on the shared Redis path; past it the budget refuses (fail closed).
         return budget.tryAcquire(Caller.GATEWAY)
-                .timeout(redisTimeout, Mono.fromSupplier(() -> Admission.deny(redisTimeout)))
                 .flatMap(admission -> {
                     if (!admission.granted()) {
                         log.debug("no gateway budget slot hash={} for {}", command.messageHash(), admission.waitFor());
