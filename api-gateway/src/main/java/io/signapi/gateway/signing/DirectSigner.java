@@ -42,6 +42,7 @@ class DirectSigner {
     private final EventPublisher publisher;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final DirectAttempts attempts;
     private final Duration directTimeout;
     private final Duration redisTimeout;
     private final Duration acceptPathReserve;
@@ -51,13 +52,15 @@ class DirectSigner {
     private final AtomicLong noSlotUntilNanos = new AtomicLong(System.nanoTime());
 
     DirectSigner(UpstreamBudget budget, UpstreamClient upstream, SignatureCache cache, EventPublisher publisher,
-            Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties) {
+            Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties,
+            DirectAttempts attempts) {
         this.budget = budget;
         this.upstream = upstream;
         this.cache = cache;
         this.publisher = publisher;
         this.clock = clock;
         this.meters = meters;
+        this.attempts = attempts;
         this.directTimeout = gateway.directTimeout();
         this.redisTimeout = gateway.redisTimeout();
         this.acceptPathReserve = gateway.acceptPathReserve();
@@ -108,7 +111,7 @@ class DirectSigner {
                     // Leave room for the cache write after a success.
                     Duration callTimeout = min(directTimeout,
                             deadline.remaining().minus(acceptPathReserve).minus(redisTimeout));
-                    return upstream.sign(command.message(), callTimeout)
+                    return attempts.recorded(command.messageHash(), upstream.sign(command.message(), callTimeout))
                             .flatMap(outcome -> handle(command, outcome));
                 });
     }
