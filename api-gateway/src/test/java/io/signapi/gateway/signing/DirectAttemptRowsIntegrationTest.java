@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -20,15 +19,7 @@ import io.signapi.gateway.support.GatewayIntegrationTest;
 class DirectAttemptRowsIntegrationTest extends GatewayIntegrationTest {
 
     @Autowired
-    DirectSigner direct;
-
-    @Autowired
     GatewayProperties gateway;
-
-    @BeforeEach
-    void forgetEarlierRefusals() {
-        direct.forgetRefusal();
-    }
 
     @Test
     void aSignedDirectCallLeavesOneSignedRow() {

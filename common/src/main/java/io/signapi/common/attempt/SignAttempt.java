@@ -38,11 +38,7 @@ public record SignAttempt(
         Objects.requireNonNull(latency, "latency");
     }
 
-    /**
-     * The attempt a sign call's outcome makes, its status and latency taken from the outcome and the two instants.
-     *
-     * @throws IllegalArgumentException for an outcome no sign call has ({@link UpstreamOutcome.Verified})
-     */
+    /** The attempt a sign call's outcome makes, its status and latency taken from the outcome and the two instants. */
     public static SignAttempt of(String messageHash, Caller caller, String instanceId, Instant startedAt,
             Instant finishedAt, UpstreamOutcome outcome) {
         return new SignAttempt(messageHash, caller, instanceId, startedAt, finishedAt, Outcome.of(outcome),
@@ -60,23 +56,14 @@ public record SignAttempt(
             case UpstreamOutcome.RateLimited limited -> 429;
             case UpstreamOutcome.Rejected rejected -> rejected.status();
             case UpstreamOutcome.Failed failed -> failed.status();
-            case UpstreamOutcome.Verified verified -> throw notASignOutcome(verified);
         };
-    }
-
-    private static IllegalArgumentException notASignOutcome(UpstreamOutcome outcome) {
-        return new IllegalArgumentException("not the outcome of a sign call: " + outcome.getClass().getSimpleName());
     }
 
     /** The {@code outcome} column's values. */
     public enum Outcome {
         SIGNED, DEGRADED, RATE_LIMITED, FAILED, REJECTED;
 
-        /**
-         * The column value for a sign call's outcome.
-         *
-         * @throws IllegalArgumentException for {@link UpstreamOutcome.Verified}, which no sign call has
-         */
+        /** The column value for a sign call's outcome. */
         public static Outcome of(UpstreamOutcome outcome) {
             return switch (outcome) {
                 case UpstreamOutcome.Signed signed -> SIGNED;
@@ -84,7 +71,6 @@ public record SignAttempt(
                 case UpstreamOutcome.RateLimited limited -> RATE_LIMITED;
                 case UpstreamOutcome.Rejected rejected -> REJECTED;
                 case UpstreamOutcome.Failed failed -> FAILED;
-                case UpstreamOutcome.Verified verified -> throw notASignOutcome(verified);
             };
         }
     }

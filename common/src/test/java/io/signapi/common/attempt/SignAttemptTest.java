@@ -1,7 +1,6 @@
 package io.signapi.common.attempt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signapi.common.attempt.SignAttempt.Outcome;
 import io.signapi.common.budget.Caller;
@@ -36,14 +35,6 @@ class SignAttemptTest {
         assertThat(attempt.instanceId()).isEqualTo("host-1");
         assertThat(attempt.startedAt()).isEqualTo(STARTED);
         assertThat(attempt.finishedAt()).isEqualTo(FINISHED);
-    }
-
-    @Test
-    void refusesAVerifyOutcome() {
-        UpstreamOutcome verified = new UpstreamOutcome.Verified(true);
-
-        assertThatThrownBy(() -> Outcome.of(verified)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SignAttempt.httpStatusOf(verified)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static void assertAttempt(UpstreamOutcome outcome, Outcome expected, Integer status) {
