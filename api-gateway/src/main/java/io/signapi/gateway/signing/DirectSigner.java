@@ -40,6 +40,7 @@ class DirectSigner {
     private final EventPublisher publisher;
     private final Clock clock;
     private final Calls calls;
+    private final DirectAttempts attempts;
     private final Duration directTimeout;
     private final Duration redisTimeout;
     private final Duration acceptPathReserve;
@@ -51,13 +52,14 @@ class DirectSigner {
 
     DirectSigner(UpstreamBudget budget, UpstreamClient upstream, SignatureCache cache, EventPublisher publisher,
             Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties,
-            RedisProperties redis) {
+            RedisProperties redis, DirectAttempts attempts) {
         this.budget = budget;
         this.upstream = upstream;
         this.cache = cache;
         this.publisher = publisher;
         this.clock = clock;
         this.calls = Calls.registeredIn(meters);
+        this.attempts = attempts;
         this.directTimeout = gateway.directTimeout();
         this.redisTimeout = redis.timeout();
         this.acceptPathReserve = gateway.acceptPathReserve(redis);
@@ -104,7 +106,7 @@ class DirectSigner {
                     // Leave room for the cache write after a success.
                     Duration callTimeout = min(directTimeout,
                             deadline.remaining().minus(acceptPathReserve).minus(redisTimeout));
-                    return upstream.sign(command.message(), callTimeout)
+                    return attempts.recorded(command.messageHash(), upstream.sign(command.message(), callTimeout))
                             .flatMap(outcome -> handle(command, outcome));
                 });
     }

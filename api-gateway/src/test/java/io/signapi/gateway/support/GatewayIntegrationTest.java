@@ -62,6 +62,7 @@ public abstract class GatewayIntegrationTest {
         redis.execute(connection -> connection.serverCommands().flushDb()).blockLast(Duration.ofSeconds(5));
         db.sql("DELETE FROM sign_request").then().block(Duration.ofSeconds(5));
         db.sql("DELETE FROM sign_message").then().block(Duration.ofSeconds(5));
+        db.sql("DELETE FROM sign_attempt").then().block(Duration.ofSeconds(5));
         upstream.reset();
         upstream.configure(SharedSimulator.DEFAULTS);
     }
