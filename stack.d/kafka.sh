@@ -13,7 +13,7 @@ ensure_runtime() {
         local stage="$STATE/runtime"
         say "fetching the Kafka broker and GreenMail jars from Maven Central into $(rel "$STATE") (log: $(rel "$LOGS/fetch.log"))"
         rm -rf "$stage" && mkdir -p "$stage"
-        sed "s/@PROJECT_VERSION@/$(project_version)/" "$ROOT/stack.d/runtime-pom.xml" > "$stage/pom.xml"
+        sed -e "s/@PROJECT_VERSION@/$(project_version)/" -e "s|@ROOT_POM@|$(realpath -m --relative-to="$stage" "$ROOT/pom.xml")|" "$ROOT/stack.d/runtime-pom.xml" > "$stage/pom.xml"
         if ! "$ROOT/mvnw" -B -f "$stage/pom.xml" dependency:copy-dependencies@kafka dependency:copy@greenmail > "$LOGS/fetch.log" 2>&1; then
             tail -n 30 "$LOGS/fetch.log" >&2
             die "could not fetch the Kafka and GreenMail jars; see $(rel "$LOGS/fetch.log")"
