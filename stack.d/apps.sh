@@ -20,7 +20,7 @@ jars_state() { # prints "missing", "stale" or "fresh"
         [[ -z "$oldest" || "$jar" -ot "$oldest" ]] && oldest=$jar
     done
     [[ -f $(common_jar) ]] || { echo missing; return; }
-    if [[ -n $(find "$ROOT" \( -path "$STATE" -o -path "$ROOT/.stack" -o -path '*/target' -o -path "$ROOT/.git" \) -prune -o \
+    if [[ -n $(find "$ROOT" \( -path "$STATE" -o -path "$ROOT/.stack*" -o -path '*/target' -o -path "$ROOT/.git" \) -prune -o \
             \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer "$oldest" -print -quit) ]]; then
         echo stale
     else

@@ -75,18 +75,21 @@ stack_config() { # sets every path, port and name from the environment and the h
 }
 
 load_identity() { # the saved identity fills the variables that are not set now; IDENTITY_CHANGED names those set differently
-    [[ -f "$IDENTITY_FILE" ]] || return 0
     local line name value
-    while IFS= read -r line; do
-        [[ "$line" =~ ^([A-Z_]+)=([A-Za-z0-9_]*)$ ]] || continue
-        name=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]}
-        [[ " ${IDENTITY_VARS[*]} " == *" $name "* ]] || continue
+    local -A saved=() defaults=([STACK_DB]=signapi [STACK_REDIS_DB]=0 [REDIS_PORT]=6379 [MYSQL_PORT]=3306)
+    if [[ -f "$IDENTITY_FILE" ]]; then
+        while IFS= read -r line; do
+            [[ "$line" =~ ^([A-Z_]+)=([A-Za-z0-9_]*)$ ]] && saved[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+        done < "$IDENTITY_FILE"
+    fi
+    for name in "${IDENTITY_VARS[@]}"; do
         if [[ -z "${!name+x}" ]]; then
-            export "$name=$value"
-        elif [[ "${!name}" != "$value" ]]; then
+            [[ -n "${saved[$name]+x}" ]] && export "$name=${saved[$name]}"
+        elif [[ "${!name}" != "${saved[$name]-${defaults[$name]-}}" ]]; then
             IDENTITY_CHANGED+=("$name")
         fi
-    done < "$IDENTITY_FILE"
+    done
+    return 0
 }
 
 save_identity() { # writes the identity variables that are set, so later commands act on this stack's own data
