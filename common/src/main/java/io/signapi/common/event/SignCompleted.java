@@ -13,16 +13,25 @@ import java.util.UUID;
  * @param signature present when {@code status} is SIGNED
  * @param email optional
  * @param webhook optional
+ * @param reason optional: why a FAILED request failed
  */
 @JsonPropertyOrder({"type", "version", "requestId", "status", "message", "signature", "email", "webhook", "attempts",
-        "completedAt"})
+        "completedAt", "reason"})
 @JsonIgnoreProperties(value = {"type", "version"}, allowGetters = true)
 public record SignCompleted(UUID requestId, Status status, String message, String signature, String email,
-        String webhook, int attempts, Instant completedAt) {
+        String webhook, int attempts, Instant completedAt, Reason reason) {
 
     /** How a request ended. */
     public enum Status {
         SIGNED, FAILED
+    }
+
+    /** Why a request ended FAILED. */
+    public enum Reason {
+        /** Not signed within {@code signing.max-age}. */
+        EXPIRED,
+        /** The upstream refused this message (a 4xx other than 401/403/429). */
+        REJECTED
     }
 
     public SignCompleted {

@@ -6,10 +6,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A signature the upstream produced for a message, published to {@link Topics#SIGN_SIGNATURES}. */
-@JsonPropertyOrder({"type", "version", "messageHash", "message", "signature", "obtainedAt"})
+/**
+ * A signature the upstream produced for a message, published to {@link Topics#SIGN_SIGNATURES}.
+ *
+ * @param obtainedBy optional: who made the call, {@code <app>/<instance-id>} (e.g. {@code sign-worker/host-1a2b3c}),
+ *     so an instance recognises its own successes
+ */
+@JsonPropertyOrder({"type", "version", "messageHash", "message", "signature", "obtainedAt", "obtainedBy"})
 @JsonIgnoreProperties(value = {"type", "version"}, allowGetters = true)
-public record SignatureObtained(String messageHash, String message, String signature, Instant obtainedAt) {
+public record SignatureObtained(String messageHash, String message, String signature, Instant obtainedAt,
+        String obtainedBy) {
 
     public SignatureObtained {
         Objects.requireNonNull(messageHash, "messageHash");

@@ -45,22 +45,23 @@ class EventJsonTest {
 
     @Test
     void writesSignatureObtained() {
-        SignatureObtained event = new SignatureObtained(MessageHash.of("m"), "m", SIGNATURE, ACCEPTED);
+        SignatureObtained event = new SignatureObtained(MessageHash.of("m"), "m", SIGNATURE, ACCEPTED,
+                "sign-worker/w1");
 
         String json = EventJson.mapper().writeValueAsString(event);
 
         assertThat(json).isEqualTo("{\"type\":\"SignatureObtained\",\"version\":1,\"messageHash\":\""
                 + MessageHash.of("m") + "\",\"message\":\"m\",\"signature\":\"" + SIGNATURE
-                + "\",\"obtainedAt\":\"2026-01-02T03:04:05.123Z\"}");
+                + "\",\"obtainedAt\":\"2026-01-02T03:04:05.123Z\",\"obtainedBy\":\"sign-worker/w1\"}");
         assertThat(EventJson.mapper().readValue(json, SignatureObtained.class)).isEqualTo(event);
     }
 
     @Test
     void writesSignCompletedForBothOutcomes() {
         SignCompleted signed = new SignCompleted(REQUEST_ID, Status.SIGNED, "m", SIGNATURE, "a@example.com", null, 3,
-                ACCEPTED);
+                ACCEPTED, null);
         SignCompleted failed = new SignCompleted(REQUEST_ID, Status.FAILED, "m", null, null, "https://example.com/h",
-                7, ACCEPTED);
+                7, ACCEPTED, SignCompleted.Reason.EXPIRED);
 
         String signedJson = EventJson.mapper().writeValueAsString(signed);
         String failedJson = EventJson.mapper().writeValueAsString(failed);
@@ -72,7 +73,7 @@ class EventJsonTest {
         assertThat(failedJson).isEqualTo("{\"type\":\"SignCompleted\",\"version\":1,"
                 + "\"requestId\":\"5b0c7a8e-2f4d-4c1a-9e3b-7d6f1a2b3c4d\",\"status\":\"FAILED\",\"message\":\"m\","
                 + "\"webhook\":\"https://example.com/h\",\"attempts\":7,"
-                + "\"completedAt\":\"2026-01-02T03:04:05.123Z\"}");
+                + "\"completedAt\":\"2026-01-02T03:04:05.123Z\",\"reason\":\"EXPIRED\"}");
         assertThat(EventJson.mapper().readValue(signedJson, SignCompleted.class)).isEqualTo(signed);
         assertThat(EventJson.mapper().readValue(failedJson, SignCompleted.class)).isEqualTo(failed);
     }
@@ -88,7 +89,7 @@ class EventJsonTest {
 
     @Test
     void kafkaSerdeWritesNoTypeHeadersAndReadsWithoutThem() {
-        SignCompleted event = new SignCompleted(REQUEST_ID, Status.SIGNED, "m", SIGNATURE, null, null, 1, ACCEPTED);
+        SignCompleted event = new SignCompleted(REQUEST_ID, Status.SIGNED, "m", SIGNATURE, null, null, 1, ACCEPTED, null);
         RecordHeaders headers = new RecordHeaders();
 
         byte[] bytes;
