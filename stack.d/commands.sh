@@ -136,6 +136,7 @@ cmd_kill() { # SERVICE [--instance N]
     kill -9 "$pid"
     for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     rm -f "$RUN/$UNIT.pid"
+    [[ "$UNIT" == mail ]] && rm -f "$RUN/mail.api-port"   # a restart picks a free one again
     say "killed $UNIT (pid $pid, SIGKILL)"
 }
 
@@ -153,6 +154,7 @@ cmd_stop() { # SERVICE [--instance N]
         die "$UNIT (pid $pid) did not exit within $limit s of SIGTERM: SIGKILL sent"
     fi
     rm -f "$RUN/$UNIT.pid"
+    [[ "$UNIT" == mail ]] && rm -f "$RUN/mail.api-port"   # a restart picks a free one again
     ((INSTANCE > 1)) && forget_service "$UNIT"   # an extra instance, stopped on purpose, is no longer part of the stack
     say "stopped $UNIT (pid $pid, SIGTERM) in $(since "$t0") s"
 }
