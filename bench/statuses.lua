@@ -1,5 +1,7 @@
--- wrk script: tallies response statuses across threads; with an argument PREFIX every request signs
--- a fresh message PREFIX-<thread>-<n> (a cache miss), without one it requests the command line's URL.
+-- wrk script: tallies response statuses across threads. Arguments:
+--   (none)            requests the command line's URL;
+--   PREFIX            every request signs a fresh message PREFIX-<thread>-<n> (a cache miss);
+--   --cycle PREFIX N  requests the messages PREFIX-1 … PREFIX-N round robin, each thread from its own offset.
 local threads = {}
 
 function setup(thread)
@@ -8,16 +10,29 @@ function setup(thread)
 end
 
 function init(args)
-    prefix = args[1]
-    counter = 0
     statuses = {}
+    counter = 0
+    if args[1] == "--cycle" then
+        -- Built once, so the per-request cost in wrk is the same for every target.
+        cycle = {}
+        local n = tonumber(args[3])
+        for i = 1, n do
+            cycle[i] = wrk.format("GET", "/crypto/sign?message=" .. args[2] .. "-" .. i)
+        end
+        counter = ((tid - 1) * math.floor(n / 4)) % n
+    else
+        prefix = args[1]
+    end
 end
 
 function request()
+    counter = counter + 1
+    if cycle ~= nil then
+        return cycle[(counter % #cycle) + 1]
+    end
     if prefix == nil then
         return wrk.format()
     end
-    counter = counter + 1
     return wrk.format("GET", "/crypto/sign?message=" .. prefix .. "-" .. tid .. "-" .. counter)
 end
 
