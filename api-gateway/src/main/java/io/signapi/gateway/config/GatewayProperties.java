@@ -27,6 +27,7 @@ import io.signapi.common.config.RedisProperties;
  * @param degradedRecovery  how many rate-limit windows a message whose upstream call failed typically needs
  *                          before it signs (the recorded upstream: 55–235 s at a 60 s window), the floor of its
  *                          {@code estimatedReadyAt}
+ * @param localCache        the in-process cache of signatures in front of Redis
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -40,7 +41,8 @@ public record GatewayProperties(
         @DefaultValue("15m") Duration statusMarkerTtl,
         @DefaultValue Topics topics,
         @DefaultValue("2") double degradedRecovery,
-        String instanceId) {
+        String instanceId,
+        @DefaultValue LocalCache localCache) {
 
     public GatewayProperties {
         instanceId = InstanceIds.orDefault(instanceId);
@@ -53,6 +55,25 @@ public record GatewayProperties(
      * @param replicas   replication factor (1 on a single local broker)
      */
     public record Topics(@DefaultValue("6") int partitions, @DefaultValue("1") short replicas) {
+    }
+
+    /**
+     * The in-process cache of signatures in front of Redis ({@code sig:<hash>}): a message's signature never
+     * changes, so an entry is never stale; it only has to stay bounded.
+     *
+     * @param maxSize the most signatures held (about 0.5 KB each); 0 turns the cache off
+     * @param ttl     how long a signature stays after it was cached here
+     */
+    public record LocalCache(@DefaultValue("20000") long maxSize, @DefaultValue("10m") Duration ttl) {
+
+        public LocalCache {
+            if (maxSize < 0) {
+                throw new IllegalStateException("gateway.local-cache.max-size must not be negative, got " + maxSize);
+            }
+            if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalStateException("gateway.local-cache.ttl must be positive, got " + ttl);
+            }
+        }
     }
 
     /** The time the accept path (backlog read, Kafka acknowledgement, marker write) needs after a direct attempt. */

@@ -97,6 +97,30 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void servesARepeatHitFromTheProcessWithoutAskingRedisAgain() {
+        String message = freshMessage();
+        String key = RedisKeys.sig(MessageHash.of(message));
+        redis.opsForValue().set(key, "cached-signature").block();
+        sign(message).expectStatus().isOk().expectBody(String.class).isEqualTo("cached-signature");
+        redis.delete(key).block();
+
+        // Redis no longer holds it: only the in-process cache can answer, and it never calls the upstream.
+        sign(message).expectStatus().isOk().expectBody(String.class).isEqualTo("cached-signature");
+        assertThat(upstream.calls()).isEmpty();
+    }
+
+    @Test
+    void servesASignatureItObtainedDirectlyFromTheProcessAfterwards() {
+        String message = freshMessage();
+        String signature = sign(message).expectStatus().isOk().expectBody(String.class).returnResult()
+                .getResponseBody();
+        redis.delete(RedisKeys.sig(MessageHash.of(message))).block();
+
+        sign(message).expectStatus().isOk().expectBody(String.class).isEqualTo(signature);
+        assertThat(signCalls()).isEqualTo(1);
+    }
+
+    @Test
     void signsDirectlyCachesAndPublishesTheSignature() {
         String message = freshMessage();
         String hash = MessageHash.of(message);
@@ -125,7 +149,7 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void answersJsonWithMessageAndSignatureWhenAsked() {
-        String message = "a & b = c+d ü 🙂";
+        String message = "a & b = c+d ü 🙂 " + UUID.randomUUID();
         web.get().uri(b -> b.path("/crypto/sign").queryParam("message", "{m}").build(message))
                 .accept(MediaType.APPLICATION_JSON)
                 .exchange()
@@ -375,8 +399,9 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void exposesTheLatencyHistogram() {
-        redis.opsForValue().set(RedisKeys.sig(MessageHash.of("histogram")), "s").block();
-        sign("histogram").expectStatus().isOk();
+        String message = freshMessage();
+        redis.opsForValue().set(RedisKeys.sig(MessageHash.of(message)), "s").block();
+        sign(message).expectStatus().isOk();
 
         web.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build()
                 .get().uri("/actuator/prometheus").exchange()
