@@ -53,12 +53,12 @@ trap cleanup EXIT
 # The interlock allows a raised limit only because the upstream is the loopback simulator.
 [[ "$SIMULATOR" == http://127.0.0.1:* ]] || { echo "seeding needs the loopback simulator" >&2; exit 1; }
 UPSTREAM_RATE_LIMIT_LIMIT=1000000 SIMULATOR_FAILURE_RATE=0 ./stack up
-curl -sf -X POST -H 'Content-Type: application/json' -d '{"failureRate": 0}' "$SIMULATOR/__sim/config" >/dev/null
+curl -sf -X POST -H 'Content-Type: application/json' -d '{"failureRate": 0, "latencyMinMillis": 0, "latencyMaxMillis": 0}' "$SIMULATOR/__sim/config" >/dev/null
 
 echo "== seeding $MESSAGES cached messages ($PREFIX-1 … $PREFIX-$MESSAGES)"
 urls=$(mktemp)
 seed() { # prints the status counts of one pass over every message
-    curl -s --parallel --parallel-max 32 -K "$urls" -w '%{http_code}\n' | sort | uniq -c | tr '\n' ' '
+    curl -s --parallel --parallel-max 64 -K "$urls" -w '%{http_code}\n' 2>/dev/null | sort | uniq -c | tr '\n' ' '
 }
 for i in $(seq 1 "$MESSAGES"); do
     printf 'url = "%s/crypto/sign?message=%s-%d"\noutput = "/dev/null"\n' "$BASE" "$PREFIX" "$i"
@@ -85,7 +85,9 @@ stop_nginx
 run() { # label url [lua args...]
     local label=$1 url=$2; shift 2
     echo "== $label: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s $LUA $url -- $*" >&2
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$LUA" "$url" -- "$@" | tee /dev/stderr
+    local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$LUA" "$url" -- "$@")
+    echo "$out" >&2 # not tee /dev/stderr: reopening a redirected stderr would truncate its file
+    echo "$out"
 }
 rps()        { awk '/^Requests\/sec:/ {print $2}'; }
 percentile() { awk -v p="$1" '$1 == p {print $2}'; }

@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 class SignMetricsFilter implements WebFilter {
 
     private static final String SOURCE = SignMetricsFilter.class.getName() + ".source";
-    private static final String PATH = "/crypto/sign";
+    static final String PATH = "/crypto/sign";
 
     private static final List<String> OUTCOMES = List.of("cached", "direct", "queued", "rejected", "unavailable");
 

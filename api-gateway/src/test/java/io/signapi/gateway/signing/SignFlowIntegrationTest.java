@@ -411,6 +411,20 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
                         .contains("gateway_requests_total{outcome=\"cached\"}"));
     }
 
+    @Test
+    void measuresTheSignPathOnlyWithItsOwnMetrics() {
+        String message = freshMessage();
+        redis.opsForValue().set(RedisKeys.sig(MessageHash.of(message)), "s").block();
+        sign(message).expectStatus().isOk();
+        web.get().uri("/crypto/sign/requests/{id}", UUID.randomUUID()).exchange().expectStatus().isNotFound();
+
+        // Other endpoints keep the framework's http.server.requests; /crypto/sign has gateway.request.latency.
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.find("http.server.requests")
+                .tag("uri", "/crypto/sign/requests/{id}").timer() != null
+                && meters.counter("gateway.requests", "outcome", "cached").count() > 0);
+        assertThat(meters.find("http.server.requests").tag("uri", "/crypto/sign").timer()).isNull();
+    }
+
     private ResponseSpec sign(String message) {
         return web.get().uri(b -> b.path("/crypto/sign").queryParam("message", "{m}").build(message)).exchange();
     }
