@@ -46,11 +46,7 @@ class SignatureCacheTest {
         when(values.multiGet(anyList())).thenReturn(Mono.just(Arrays.asList("signature", null)));
         when(template.expire(RedisKeys.sig(HASH), Duration.ofDays(30))).thenReturn(Mono.just(true));
 
-        for (int i = 0; i < 3; i++) {
-            StepVerifier.create(cache.lookup(HASH))
-                    .assertNext(found -> assertThat(found.signature()).isEqualTo("signature"))
-                    .verifyComplete();
-        }
+        hitThreeTimes(cache);
 
         verify(values, times(1)).multiGet(anyList());
     }
@@ -61,11 +57,7 @@ class SignatureCacheTest {
         when(values.multiGet(anyList())).thenReturn(Mono.just(Arrays.asList("signature", null)));
         when(template.expire(RedisKeys.sig(HASH), Duration.ofDays(30))).thenReturn(Mono.just(true));
 
-        for (int i = 0; i < 3; i++) {
-            StepVerifier.create(cache.lookup(HASH))
-                    .assertNext(found -> assertThat(found.signature()).isEqualTo("signature"))
-                    .verifyComplete();
-        }
+        hitThreeTimes(cache);
 
         verify(values, times(3)).multiGet(anyList());
     }
@@ -87,6 +79,14 @@ class SignatureCacheTest {
             verify(values).set(RedisKeys.sig(HASH), "signature", Duration.ofMillis(30));
         });
         verify(values, times(1)).multiGet(anyList());
+    }
+
+    private static void hitThreeTimes(SignatureCache cache) {
+        for (int i = 0; i < 3; i++) {
+            StepVerifier.create(cache.lookup(HASH))
+                    .assertNext(found -> assertThat(found.signature()).isEqualTo("signature"))
+                    .verifyComplete();
+        }
     }
 
     private SignatureCache cache(long maxSize, Duration signatureTtl) {
