@@ -53,21 +53,26 @@ trap cleanup EXIT
 # The interlock allows a raised limit only because the upstream is the loopback simulator.
 [[ "$SIMULATOR" == http://127.0.0.1:* ]] || { echo "seeding needs the loopback simulator" >&2; exit 1; }
 UPSTREAM_RATE_LIMIT_LIMIT=1000000 SIMULATOR_FAILURE_RATE=0 ./stack up
-curl -sf -X POST -H 'Content-Type: application/json' -d '{"failureRate": 0, "latencyMinMillis": 0, "latencyMaxMillis": 0}' "$SIMULATOR/__sim/config" >/dev/null
+curl -sf -X POST -H 'Content-Type: application/json' -d '{"failureRate": 0}' "$SIMULATOR/__sim/config" >/dev/null
 
 echo "== seeding $MESSAGES cached messages ($PREFIX-1 … $PREFIX-$MESSAGES)"
 urls=$(mktemp)
 seed() { # prints the status counts of one pass over every message
-    curl -s --parallel --parallel-max 64 -K "$urls" -w '%{http_code}\n' 2>/dev/null | sort | uniq -c | tr '\n' ' '
+    curl -s --parallel --parallel-max 32 -K "$urls" -w '%{http_code}\n' 2>/dev/null | sort | uniq -c | tr '\n' ' '
 }
 for i in $(seq 1 "$MESSAGES"); do
     printf 'url = "%s/crypto/sign?message=%s-%d"\noutput = "/dev/null"\n' "$BASE" "$PREFIX" "$i"
 done >"$urls"
-echo "first pass: $(seed)"
-second=$(seed)
+# A request the gateway could not sign at once (its Redis bound passed on a loaded machine) was queued, and the
+# worker signs it; passes go on until one answers 200 for every message.
+for pass in 1 2 3 4; do
+    counts=$(seed)
+    echo "pass $pass: $counts"
+    [[ "$counts" =~ ^\ *$MESSAGES\ 200\ *$ ]] && break
+    [[ $pass == 4 ]] && { echo "not every message is cached: $counts" >&2; exit 1; }
+    sleep 5
+done
 rm -f "$urls"
-echo "second pass: $second"
-[[ "$second" =~ ^\ *$MESSAGES\ 200\ *$ ]] || { echo "not every message is cached: $second" >&2; exit 1; }
 
 echo "== restart with the normal settings: ./stack down, ./stack up"
 ./stack down >/dev/null
