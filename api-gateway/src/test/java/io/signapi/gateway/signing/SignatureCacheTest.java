@@ -53,7 +53,7 @@ class SignatureCacheTest {
 
     @Test
     void asksRedisEveryTimeWhenTheLocalCacheIsOff() {
-        SignatureCache cache = cache(0, Duration.ofMinutes(10));
+        SignatureCache cache = cache(0, Duration.ofDays(30));
         when(values.multiGet(anyList())).thenReturn(Mono.just(Arrays.asList("signature", null)));
         when(template.expire(RedisKeys.sig(HASH), Duration.ofDays(30))).thenReturn(Mono.just(true));
 
