@@ -3,6 +3,7 @@ package io.signapi.gateway.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -64,7 +65,8 @@ class SignatureCacheTest {
 
     @Test
     void writesBackASignatureRedisLostWhileTheProcessServedIt() {
-        // A 30 ms expiry renews a hot key at most once per millisecond, so the second hit renews again.
+        // A 30 ms expiry renews a hot key at most once per millisecond, so a later hit renews again; every renewal
+        // after the first finds the key gone and writes it back.
         SignatureCache cache = cache(20_000, Duration.ofMillis(30));
         when(values.multiGet(anyList())).thenReturn(Mono.just(Arrays.asList("signature", null)));
         when(template.expire(RedisKeys.sig(HASH), Duration.ofMillis(30)))
@@ -76,7 +78,7 @@ class SignatureCacheTest {
 
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5)).untilAsserted(() -> {
             assertThat(cache.lookup(HASH).block().signature()).isEqualTo("signature");
-            verify(values).set(RedisKeys.sig(HASH), "signature", Duration.ofMillis(30));
+            verify(values, atLeastOnce()).set(RedisKeys.sig(HASH), "signature", Duration.ofMillis(30));
         });
         verify(values, times(1)).multiGet(anyList());
     }
