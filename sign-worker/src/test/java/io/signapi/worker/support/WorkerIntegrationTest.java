@@ -1,0 +1,136 @@
+package io.signapi.worker.support;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.signapi.common.event.EventJson;
+import io.signapi.common.event.SignRequested;
+import io.signapi.common.event.Topics;
+import io.signapi.simulator.SimulatorServer;
+import io.signapi.simulator.admin.CallRecord;
+import io.signapi.worker.health.RejectedKey;
+import io.signapi.worker.outbox.Outbox;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The application context the worker's integration tests share: the whole worker with an embedded KRaft broker,
+ * the local Redis (db 3) and MariaDB ({@code signapi_it_worker}) and the simulator as the upstream, on a 2 s window.
+ * Each test starts from an empty Redis db 3, empty tables and a fresh simulator.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+@EmbeddedKafka(partitions = 3, topics = Topics.SIGN_REQUESTS,
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@ActiveProfiles("test")
+public abstract class WorkerIntegrationTest {
+
+    protected static final Duration WINDOW = Duration.ofSeconds(2);
+
+    protected final SimulatorServer upstream = SharedSimulator.get();
+
+    @Autowired
+    protected WebTestClient web;
+
+    @Autowired
+    protected ReactiveStringRedisTemplate redis;
+
+    @Autowired
+    protected DatabaseClient db;
+
+    @Autowired
+    protected KafkaTemplate<String, Object> kafka;
+
+    @Autowired
+    protected RejectedKey rejectedKey;
+
+    @Autowired
+    protected Outbox outbox;
+
+    @Value("${spring.kafka.bootstrap-servers}")
+    protected String bootstrapServers;
+
+    @DynamicPropertySource
+    static void upstreamSimulator(DynamicPropertyRegistry registry) {
+        registry.add("upstream.base-url", () -> SharedSimulator.get().baseUrl());
+    }
+
+    @BeforeEach
+    void startFromACleanSlate() {
+        outbox.hook(null);
+        rejectedKey.accepted();
+        // Only this module's Redis database (3) is flushed; see application-test.yml.
+        redis.execute(connection -> connection.serverCommands().flushDb()).blockLast(Duration.ofSeconds(5));
+        for (String table : List.of("sign_request", "sign_message", "sign_attempt")) {
+            db.sql("DELETE FROM " + table).then().block(Duration.ofSeconds(5));
+        }
+        upstream.reset();
+        upstream.configure(SharedSimulator.DEFAULTS);
+    }
+
+    /** A message no other test uses. */
+    protected static String freshMessage() {
+        return "message " + UUID.randomUUID();
+    }
+
+    /** A request as the gateway publishes it. */
+    protected static SignRequested request(String message) {
+        return new SignRequested(UUID.randomUUID(), message, null, null, null, Instant.now(), null);
+    }
+
+    /** Publishes to {@code sign.requests} keyed by message hash, as the gateway does. */
+    protected void publish(SignRequested event) {
+        kafka.send(Topics.SIGN_REQUESTS, event.messageHash(), event).join();
+    }
+
+    /** The calls the upstream received for {@code /crypto/sign}. */
+    protected List<CallRecord> signCalls() {
+        return upstream.calls().stream().filter(call -> call.path().equals("/crypto/sign")).toList();
+    }
+
+    /** Every {@code SignCompleted} published to {@code sign.results} so far, parsed. */
+    protected List<JsonNode> results() {
+        return TopicRecords.readAll(bootstrapServers, Topics.SIGN_RESULTS).stream()
+                .map(record -> EventJson.mapper().readTree(record.value()))
+                .toList();
+    }
+
+    /** The {@code SignCompleted} events of one request. */
+    protected List<JsonNode> resultsOf(UUID requestId) {
+        return results().stream().filter(e -> e.get("requestId").asString().equals(requestId.toString())).toList();
+    }
+
+    /** A request's status column, or null while it is not recorded. */
+    protected String status(UUID requestId) {
+        return db.sql("SELECT status FROM sign_request WHERE id = :id").bind("id", requestId.toString())
+                .map(row -> row.get("status", String.class)).one().block(Duration.ofSeconds(5));
+    }
+
+    /** One request's row as a map of column to value. */
+    protected Map<String, Object> requestRow(UUID requestId) {
+        return db.sql("SELECT * FROM sign_request WHERE id = :id").bind("id", requestId.toString())
+                .fetch().one().block(Duration.ofSeconds(5));
+    }
+
+    /** Counts rows of a query answering one number in column {@code n}. */
+    protected long count(String sql) {
+        Number n = db.sql(sql).map(row -> row.get("n", Number.class)).one().block(Duration.ofSeconds(5));
+        return n == null ? 0 : n.longValue();
+    }
+}
