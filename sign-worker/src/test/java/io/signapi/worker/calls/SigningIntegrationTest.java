@@ -35,12 +35,12 @@ class SigningIntegrationTest extends WorkerIntegrationTest {
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                 count("SELECT COUNT(*) AS n FROM sign_request WHERE status = 'SIGNED'") == 40);
-        await().atMost(Duration.ofSeconds(10)).until(() -> results().size() >= 40);
+        await().atMost(Duration.ofSeconds(10)).until(() -> resultsOf(requests).size() >= 40);
 
-        Map<String, Long> eventsPerRequest = results().stream()
+        Map<String, Long> eventsPerRequest = resultsOf(requests).stream()
                 .collect(Collectors.groupingBy(e -> e.get("requestId").asString(), Collectors.counting()));
         assertThat(eventsPerRequest).hasSize(40).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-        assertThat(results()).allSatisfy(e -> {
+        assertThat(resultsOf(requests)).allSatisfy(e -> {
             assertThat(e.get("status").asString()).isEqualTo("SIGNED");
             assertThat(e.get("signature").asString()).hasSize(344);
         });
@@ -64,19 +64,19 @@ class SigningIntegrationTest extends WorkerIntegrationTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 count("SELECT COUNT(*) AS n FROM sign_request WHERE status = 'SIGNED'") == 20);
-        await().atMost(Duration.ofSeconds(10)).until(() -> results().size() >= 20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> resultsOf(requests).size() >= 20);
 
         List<CallRecord> calls = signCalls();
         assertThat(calls).hasSizeGreaterThanOrEqualTo(2);
         assertThat(count("SELECT COUNT(*) AS n FROM sign_attempt")).isEqualTo(calls.size());
         assertThat(count("SELECT attempts AS n FROM sign_message")).isEqualTo(calls.size());
-        Map<String, JsonNode> byId = results().stream()
+        Map<String, JsonNode> byId = resultsOf(requests).stream()
                 .collect(Collectors.toMap(e -> e.get("requestId").asString(), Function.identity()));
         assertThat(byId).hasSize(20);
         for (SignRequested request : requests) {
             assertThat(byId.get(request.requestId().toString()).get("status").asString()).isEqualTo("SIGNED");
         }
-        assertThat(results()).hasSize(20);
+        assertThat(resultsOf(requests)).hasSize(20);
     }
 
     /** The most calls the raw log shows within any window-long span. */

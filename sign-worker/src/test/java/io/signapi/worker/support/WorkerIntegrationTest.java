@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +111,12 @@ public abstract class WorkerIntegrationTest {
         return TopicRecords.readAll(bootstrapServers, Topics.SIGN_RESULTS).stream()
                 .map(record -> EventJson.mapper().readTree(record.value()))
                 .toList();
+    }
+
+    /** The {@code SignCompleted} events of the given requests (the topic keeps earlier tests' events too). */
+    protected List<JsonNode> resultsOf(List<SignRequested> requests) {
+        Set<String> ids = requests.stream().map(r -> r.requestId().toString()).collect(Collectors.toSet());
+        return results().stream().filter(e -> ids.contains(e.get("requestId").asString())).toList();
     }
 
     /** The {@code SignCompleted} events of one request. */
