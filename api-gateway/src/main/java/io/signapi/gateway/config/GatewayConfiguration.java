@@ -10,14 +10,20 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.cache.SignatureCacheCommands;
+import io.signapi.common.config.CacheProperties;
 import io.signapi.common.config.SigningProperties;
 import io.signapi.common.config.WebhookProperties;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamProperties;
 
-/** Wires the shared library classes (upstream client, budget), the clock and the Redis client options. */
+/**
+ * Wires the shared library classes (upstream client, budget, signature cache commands), the clock and the Redis
+ * client options.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, WebhookProperties.class})
+@EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, WebhookProperties.class,
+        CacheProperties.class})
 class GatewayConfiguration {
 
     @Bean
@@ -42,5 +48,10 @@ class GatewayConfiguration {
     @Bean
     UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream) {
         return new UpstreamBudget(redis, upstream);
+    }
+
+    @Bean
+    SignatureCacheCommands signatureCacheCommands(ReactiveStringRedisTemplate redis, CacheProperties cache) {
+        return new SignatureCacheCommands(redis, cache);
     }
 }

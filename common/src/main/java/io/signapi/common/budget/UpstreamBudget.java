@@ -31,6 +31,7 @@ public class UpstreamBudget {
     // Read once; Spring runs them by EVALSHA and sends the text only when Redis lacks it (NOSCRIPT).
     private static final RedisScript<String> ACQUIRE = RedisScript.of(lua("acquire.lua"), String.class);
     private static final RedisScript<Long> PAUSE = RedisScript.of(lua("pause.lua"), Long.class);
+    private static final RedisScript<Long> MARK = RedisScript.of(lua("mark.lua"), Long.class);
     private static final List<String> ACQUIRE_KEYS = List.of(RedisKeys.BUDGET_UPSTREAM,
             RedisKeys.BUDGET_WORKER_WAITING, RedisKeys.BUDGET_PAUSED_UNTIL);
 
@@ -56,9 +57,14 @@ public class UpstreamBudget {
         return decide(caller).map(Decision::admission);
     }
 
-    /** Keeps the worker reserve free from the gateway for one window from now; never errors. */
+    /**
+     * Keeps the worker reserve free from the gateway for one window from now (Redis time); the marker is an
+     * instant, not an expiry, so it lapses by itself unless renewed; never errors.
+     */
     public Mono<Void> markWorkerWaiting() {
-        return redis.opsForValue().set(RedisKeys.BUDGET_WORKER_WAITING, "1", rateLimit.window())
+        return redis.execute(MARK, List.of(RedisKeys.BUDGET_WORKER_WAITING),
+                        List.of(Long.toString(rateLimit.window().toMillis())))
+                .next()
                 .transform(this::quietly);
     }
 
