@@ -49,9 +49,8 @@ class CallLoop implements SmartLifecycle {
     private final Duration stopBound;
     private final Duration databaseTimeout;
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("call-loop").daemon().factory());
-    private final Scheduler scheduler = Schedulers.fromExecutorService(executor, "call-loop");
+    private volatile ScheduledExecutorService executor;
+    private volatile Scheduler scheduler;
     private final AtomicBoolean inCall = new AtomicBoolean();
     private volatile boolean running;
     private volatile Disposable cycle;
@@ -77,6 +76,8 @@ class CallLoop implements SmartLifecycle {
 
     @Override
     public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("call-loop").daemon().factory());
+        scheduler = Schedulers.fromExecutorService(executor, "call-loop");
         running = true;
         schedule(Duration.ZERO);
         log.info("call loop started, lease {}", leases.length());

@@ -14,6 +14,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 
 import io.signapi.common.RedisKeys;
 import io.signapi.common.bounded.BoundedCalls;
+import io.signapi.common.config.CacheProperties;
 import io.signapi.common.budget.UpstreamBudget;
 import io.signapi.common.event.SignCompleted;
 import io.signapi.common.event.SignatureObtained;
@@ -98,7 +99,7 @@ class OutcomeRecorder {
     OutcomeRecorder(DatabaseClient db, TransactionalOperator tx, RequestRows requests, RetryBackoff backoff,
             Outbox outbox, UpstreamBudget budget, RejectedKey rejectedKey, ReactiveStringRedisTemplate redis,
             BoundedCalls redisCalls, KafkaTemplate<String, Object> kafka,
-            WorkerMetrics metrics, WorkerProperties worker) {
+            WorkerMetrics metrics, WorkerProperties worker, CacheProperties cache) {
         this.db = db;
         this.tx = tx;
         this.requests = requests;
@@ -111,7 +112,7 @@ class OutcomeRecorder {
         this.kafka = kafka;
         this.metrics = metrics;
         this.worker = worker;
-        this.signatureTtl = Duration.ofDays(30);
+        this.signatureTtl = cache.signatureTtl();
     }
 
     /** Records the call made under {@code lease}; completes after the commit and its follow-ups, never errors. */

@@ -12,6 +12,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.config.CacheProperties;
 import io.signapi.common.config.RedisProperties;
 import io.signapi.common.config.SigningProperties;
 import io.signapi.common.upstream.UpstreamClient;
@@ -19,7 +20,8 @@ import io.signapi.common.upstream.UpstreamProperties;
 
 /** Wires the shared library classes (upstream client, budget, bounded Redis calls), transactions and the clock. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, RedisProperties.class})
+@EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, RedisProperties.class,
+        CacheProperties.class})
 class WorkerConfiguration {
 
     @Bean

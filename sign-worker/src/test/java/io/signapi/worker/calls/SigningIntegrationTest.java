@@ -47,6 +47,7 @@ class SigningIntegrationTest extends WorkerIntegrationTest {
         assertThat(upstream.stats().rateLimited()).isZero();
         List<CallRecord> calls = signCalls();
         assertThat(mostCallsInAnyWindow(calls)).isLessThanOrEqualTo(10);
+        assertNoMessageCalledTwiceAtOnce(calls);
 
         Instant last = db.sql("SELECT MAX(completed_at) AS t FROM sign_request")
                 .map(row -> row.get("t", Instant.class)).one().block();
@@ -77,22 +78,5 @@ class SigningIntegrationTest extends WorkerIntegrationTest {
             assertThat(byId.get(request.requestId().toString()).get("status").asString()).isEqualTo("SIGNED");
         }
         assertThat(resultsOf(requests)).hasSize(20);
-    }
-
-    /** The most calls the raw log shows within any window-long span. */
-    static int mostCallsInAnyWindow(List<CallRecord> calls) {
-        long[] at = calls.stream().mapToLong(CallRecord::at).sorted().toArray();
-        int most = 0;
-        for (int i = 0, j = 0; i < at.length; i++) {
-            while (at[i] - at[j] >= WINDOW.toMillis()) {
-                j++;
-            }
-            most = Math.max(most, i - j + 1);
-        }
-        return most;
-    }
-
-    static UUID id(JsonNode event) {
-        return UUID.fromString(event.get("requestId").asString());
     }
 }

@@ -15,7 +15,8 @@ public final class SharedSimulator {
             "latencyMinMillis", 5,
             "latencyMaxMillis", 20,
             "slowShare", 0,
-            "outage", "none");
+            "outage", "none",
+            "apiKey", "local-dev-key");
 
     private static SimulatorServer server;
 

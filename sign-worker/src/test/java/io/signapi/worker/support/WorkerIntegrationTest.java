@@ -1,7 +1,11 @@
 package io.signapi.worker.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +15,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -27,6 +36,7 @@ import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.Topics;
 import io.signapi.simulator.SimulatorServer;
 import io.signapi.simulator.admin.CallRecord;
+import io.signapi.worker.SignWorkerApplication;
 import io.signapi.worker.health.RejectedKey;
 import io.signapi.worker.outbox.Outbox;
 import tools.jackson.databind.JsonNode;
@@ -65,6 +75,12 @@ public abstract class WorkerIntegrationTest {
     @Autowired
     protected Outbox outbox;
 
+    @Autowired
+    protected ApplicationContext context;
+
+    @Autowired
+    protected KafkaListenerEndpointRegistry listeners;
+
     @Value("${spring.kafka.bootstrap-servers}")
     protected String bootstrapServers;
 
@@ -84,6 +100,61 @@ public abstract class WorkerIntegrationTest {
         }
         upstream.reset();
         upstream.configure(SharedSimulator.DEFAULTS);
+    }
+
+    /** Stops this context's call loop and intake, so that only the instances a test starts do the work. */
+    protected void pauseSharedWorker() {
+        context.getBean("callLoop", SmartLifecycle.class).stop();
+        listeners.stop();
+    }
+
+    /** Undoes {@link #pauseSharedWorker()}. */
+    protected void resumeSharedWorker() {
+        listeners.start();
+        SmartLifecycle loop = context.getBean("callLoop", SmartLifecycle.class);
+        if (!loop.isRunning()) {
+            loop.start();
+        }
+    }
+
+    /** Another worker instance: its own application context on the same broker, database, Redis and upstream. */
+    protected ConfigurableApplicationContext startWorker(String instanceId, Map<String, Object> properties) {
+        Map<String, Object> all = new HashMap<>(properties);
+        all.put("worker.instance-id", instanceId);
+        all.put("server.port", 0);
+        all.put("spring.kafka.bootstrap-servers", bootstrapServers);
+        all.putIfAbsent("upstream.base-url", upstream.baseUrl());
+        return new SpringApplicationBuilder(SignWorkerApplication.class)
+                .profiles("test")
+                .properties(all)
+                .run();
+    }
+
+    /** For each message, its calls never overlap: each starts after the previous one was answered. */
+    protected static void assertNoMessageCalledTwiceAtOnce(List<CallRecord> calls) {
+        Map<String, List<CallRecord>> byMessage = calls.stream()
+                .collect(Collectors.groupingBy(CallRecord::message));
+        byMessage.forEach((message, ofMessage) -> {
+            List<CallRecord> sorted = ofMessage.stream().sorted(Comparator.comparingLong(CallRecord::at)).toList();
+            for (int i = 1; i < sorted.size(); i++) {
+                assertThat(sorted.get(i).at())
+                        .as("a call began before the previous call of the same message was answered")
+                        .isGreaterThanOrEqualTo(sorted.get(i - 1).completedAt());
+            }
+        });
+    }
+
+    /** The most calls the raw log shows within any window-long span. */
+    protected static int mostCallsInAnyWindow(List<CallRecord> calls) {
+        long[] at = calls.stream().mapToLong(CallRecord::at).sorted().toArray();
+        int most = 0;
+        for (int i = 0, j = 0; i < at.length; i++) {
+            while (at[i] - at[j] >= WINDOW.toMillis()) {
+                j++;
+            }
+            most = Math.max(most, i - j + 1);
+        }
+        return most;
     }
 
     /** A message no other test uses. */
