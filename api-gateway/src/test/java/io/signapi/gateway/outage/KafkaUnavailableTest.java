@@ -24,6 +24,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.MessageHash;
 import io.signapi.common.RedisKeys;
+import io.signapi.testsupport.FreePorts;
+import io.signapi.testsupport.TestStores;
 
 /**
  * Kafka down: nothing can be made durable, so a request the gateway cannot sign now is answered 503 with
@@ -38,6 +40,7 @@ import io.signapi.common.RedisKeys;
         "logging.level.org.apache.kafka.clients.NetworkClient=ERROR"})
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
+@TestStores(database = "signapi_it_gateway", redisDatabase = 2)
 @ExtendWith(OutputCaptureExtension.class)
 class KafkaUnavailableTest {
 
@@ -49,8 +52,8 @@ class KafkaUnavailableTest {
 
     @DynamicPropertySource
     static void nothingListening(DynamicPropertyRegistry registry) {
-        int kafka = ClosedPort.find();
-        int upstream = ClosedPort.find();
+        int kafka = FreePorts.next();
+        int upstream = FreePorts.next();
         registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + kafka);
         registry.add("upstream.base-url", () -> "http://127.0.0.1:" + upstream);
     }

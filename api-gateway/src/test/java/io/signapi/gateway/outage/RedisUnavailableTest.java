@@ -10,33 +10,27 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.MessageHash;
 import io.signapi.common.event.Topics;
-import io.signapi.gateway.support.SharedSimulator;
 import io.signapi.gateway.support.TopicRecords;
 import io.signapi.gateway.support.TopicRecords.Event;
-import io.signapi.simulator.SimulatorServer;
+import io.signapi.testsupport.FreePorts;
+import io.signapi.testsupport.IntegrationTest;
+import io.signapi.testsupport.Simulator;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Redis down: no cache and no direct upstream call (the budget fails closed), but requests are still accepted
  * through Kafka within the 2-second promise.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-@ActiveProfiles("test")
+@IntegrationTest(database = "signapi_it_gateway", redisDatabase = 2)
 class RedisUnavailableTest {
 
-    private final SimulatorServer upstream = SharedSimulator.get();
+    private final Simulator upstream = Simulator.shared();
 
     @Autowired
     WebTestClient web;
@@ -46,15 +40,14 @@ class RedisUnavailableTest {
 
     @DynamicPropertySource
     static void redisDown(DynamicPropertyRegistry registry) {
-        int redis = ClosedPort.find();
+        int redis = FreePorts.next();
         registry.add("spring.data.redis.port", () -> redis);
-        registry.add("upstream.base-url", () -> SharedSimulator.get().baseUrl());
+        registry.add("upstream.base-url", () -> Simulator.shared().baseUrl());
     }
 
     @BeforeEach
     void freshUpstream() {
-        upstream.reset();
-        upstream.configure(SharedSimulator.DEFAULTS);
+        upstream.fresh();
     }
 
     @Test
