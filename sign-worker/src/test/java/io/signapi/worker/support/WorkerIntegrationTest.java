@@ -16,17 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -34,28 +30,44 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.signapi.common.event.EventJson;
 import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.Topics;
-import io.signapi.simulator.SimulatorServer;
 import io.signapi.simulator.admin.CallRecord;
 import io.signapi.worker.SignWorkerApplication;
 import io.signapi.worker.health.RejectedKey;
 import io.signapi.worker.outbox.Outbox;
+import io.signapi.testsupport.CleanSlate;
+import io.signapi.testsupport.IntegrationTest;
+import io.signapi.testsupport.Simulator;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The application context the worker's integration tests share: the whole worker with an embedded KRaft broker,
  * the local Redis (db 3) and MariaDB ({@code signapi_it_worker}) and the simulator as the upstream, on a 2 s window.
- * Each test starts from an empty Redis db 3, empty tables and a fresh simulator.
+ * Each test starts from an empty Redis db 3, empty tables and a fresh simulator; {@link #startWorker} adds further
+ * instances on the same stores.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-@EmbeddedKafka(partitions = 3, topics = Topics.SIGN_REQUESTS,
-        bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-@ActiveProfiles("test")
+@IntegrationTest(database = "signapi_it_worker", redisDatabase = 3, topics = Topics.SIGN_REQUESTS, partitions = 3)
 public abstract class WorkerIntegrationTest {
 
     protected static final Duration WINDOW = Duration.ofSeconds(2);
 
-    protected final SimulatorServer upstream = SharedSimulator.get();
+    /**
+     * One simulator for every worker test of the JVM that enforces the worker's own test budget (10 calls in any
+     * 2 s), so that a breach shows as a 429 and a test can fill its window; fast and never failing unless a test
+     * configures it otherwise.
+     */
+    private static final Simulator UPSTREAM = startedOnce(Simulator.perClass(Map.of(
+            "upstream.rate-limit.limit", 10,
+            "upstream.rate-limit.window", "2s",
+            "simulator.failure-rate", 0,
+            "simulator.latency-min", "5ms",
+            "simulator.latency-max", "20ms",
+            "simulator.slow-share", 0,
+            "simulator.outage", "none")));
+
+    protected final Simulator upstream = UPSTREAM;
+
+    @Autowired
+    private CleanSlate cleanSlate;
 
     @Autowired
     protected WebTestClient web;
@@ -86,20 +98,20 @@ public abstract class WorkerIntegrationTest {
 
     @DynamicPropertySource
     static void upstreamSimulator(DynamicPropertyRegistry registry) {
-        registry.add("upstream.base-url", () -> SharedSimulator.get().baseUrl());
+        registry.add("upstream.base-url", UPSTREAM::baseUrl);
+    }
+
+    private static Simulator startedOnce(Simulator simulator) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> simulator.server().close(), "worker-simulator"));
+        return simulator;
     }
 
     @BeforeEach
     void startFromACleanSlate() {
         outbox.hook(null);
         rejectedKey.accepted();
-        // Only this module's Redis database (3) is flushed; see application-test.yml.
-        redis.execute(connection -> connection.serverCommands().flushDb()).blockLast(Duration.ofSeconds(5));
-        for (String table : List.of("sign_request", "sign_message", "sign_attempt")) {
-            db.sql("DELETE FROM " + table).then().block(Duration.ofSeconds(5));
-        }
-        upstream.reset();
-        upstream.configure(SharedSimulator.DEFAULTS);
+        cleanSlate.wipe();
+        upstream.fresh();
     }
 
     /** Stops this context's call loop and intake, so that only the instances a test starts do the work. */
@@ -123,6 +135,9 @@ public abstract class WorkerIntegrationTest {
         all.put("worker.instance-id", instanceId);
         all.put("server.port", 0);
         all.put("spring.kafka.bootstrap-servers", bootstrapServers);
+        for (String store : List.of("spring.r2dbc.url", "spring.flyway.url", "spring.data.redis.database")) {
+            all.putIfAbsent(store, context.getEnvironment().getProperty(store));
+        }
         all.putIfAbsent("upstream.base-url", upstream.baseUrl());
         return new SpringApplicationBuilder(SignWorkerApplication.class)
                 .profiles("test")
