@@ -187,10 +187,14 @@ class CallLoop implements SmartLifecycle {
         Instant started = clock.instant();
         return client.sign(lease.message(), callTimeout)
                 .flatMap(outcome -> recorder.record(lease, outcome, started, clock.instant()))
-                .doFinally(signal -> {
+                // Before completion, not in doFinally: the next cycle starts on completion and must see it.
+                .then(Mono.fromRunnable(() -> {
                     if (rejectedKey.isRejected()) {
                         nextProbeAt = clock.instant().plus(probeInterval);
                     }
+                }))
+                .then()
+                .doFinally(signal -> {
                     inCall.set(false);
                     callDone.countDown();
                 });

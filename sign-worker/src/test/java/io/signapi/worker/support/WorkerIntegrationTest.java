@@ -136,13 +136,15 @@ public abstract class WorkerIntegrationTest {
         all.put("server.port", 0);
         all.put("spring.kafka.bootstrap-servers", bootstrapServers);
         for (String store : List.of("spring.r2dbc.url", "spring.flyway.url", "spring.data.redis.database")) {
-            all.putIfAbsent(store, context.getEnvironment().getProperty(store));
+            all.putIfAbsent(store, context.getEnvironment().getRequiredProperty(store));
         }
         all.putIfAbsent("upstream.base-url", upstream.baseUrl());
+        // As arguments: they win over application.yml, where default properties would lose to it.
+        String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(SignWorkerApplication.class)
                 .profiles("test")
-                .properties(all)
-                .run();
+                .run(args);
     }
 
     /** For each message, its calls never overlap: each starts after the previous one was answered. */
