@@ -44,4 +44,9 @@ public final class RedisKeys {
     public static String req(String requestId) {
         return "req:" + requestId;
     }
+
+    /** The request an {@code Idempotency-Key} stands for. */
+    public static String idem(String idempotencyKey) {
+        return "idem:" + idempotencyKey;
+    }
 }

@@ -13,7 +13,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 import io.signapi.common.RedisKeys;
+import io.signapi.common.attempt.SignAttempt;
+import io.signapi.common.attempt.SignAttempts;
 import io.signapi.common.bounded.BoundedCalls;
+import io.signapi.common.budget.Caller;
 import io.signapi.common.config.CacheProperties;
 import io.signapi.common.budget.UpstreamBudget;
 import io.signapi.common.event.SignCompleted;
@@ -25,7 +28,6 @@ import io.signapi.common.upstream.UpstreamOutcome.Failed;
 import io.signapi.common.upstream.UpstreamOutcome.RateLimited;
 import io.signapi.common.upstream.UpstreamOutcome.Rejected;
 import io.signapi.common.upstream.UpstreamOutcome.Signed;
-import io.signapi.common.upstream.UpstreamOutcome.Verified;
 import io.signapi.worker.config.WorkerProperties;
 import io.signapi.worker.health.RejectedKey;
 import io.signapi.worker.outbox.Outbox;
@@ -77,11 +79,6 @@ class OutcomeRecorder {
 
     private static final String ATTEMPTS = "SELECT attempts FROM sign_message WHERE message_hash = :hash";
 
-    private static final String INSERT_ATTEMPT = """
-            INSERT INTO sign_attempt
-                (message_hash, caller, instance_id, started_at, finished_at, outcome, http_status, latency_ms)
-            VALUES (:hash, 'WORKER', :instance, :started, :finished, :outcome, :status, :latency)""";
-
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final RequestRows requests;
@@ -125,7 +122,8 @@ class OutcomeRecorder {
             rejectedKey.accepted();
         }
         Mono<Void> pause = outcome instanceof RateLimited ? budget.pause() : Mono.empty();
-        Mono<Runnable> committed = insertAttempt(hash, outcome, started, finished)
+        Mono<Runnable> committed = SignAttempts.insert(db,
+                        SignAttempt.of(hash, Caller.WORKER, worker.instanceId(), started, finished, outcome))
                 .then(changeSchedule(lease, outcome, finished));
         return pause
                 .then(tx.transactional(committed).timeout(worker.databaseTimeout()))
@@ -180,7 +178,6 @@ class OutcomeRecorder {
                     .then(requests.fail(hash, SignCompleted.Reason.REJECTED.name(), now))
                     .map(count -> () -> log.warn("upstream refused hash={} with HTTP {}: {} requests FAILED (REJECTED)",
                             hash, rejected.status(), count));
-            case Verified verified -> Mono.error(new IllegalStateException("a sign call answered like verify"));
         };
     }
 
@@ -192,17 +189,6 @@ class OutcomeRecorder {
     private Mono<Long> attempts(String hash) {
         return db.sql(ATTEMPTS).bind("hash", hash).map(row -> Sql.number(row.get("attempts"))).one()
                 .defaultIfEmpty(0L);
-    }
-
-    private Mono<Long> insertAttempt(String hash, UpstreamOutcome outcome, Instant started, Instant finished) {
-        var spec = db.sql(INSERT_ATTEMPT)
-                .bind("hash", hash)
-                .bind("instance", worker.instanceId())
-                .bind("started", started)
-                .bind("finished", finished)
-                .bind("outcome", label(outcome).toUpperCase())
-                .bind("latency", (int) Math.min(Duration.between(started, finished).toMillis(), Integer.MAX_VALUE));
-        return Sql.bindNullable(spec, "status", httpStatus(outcome), Integer.class).fetch().rowsUpdated();
     }
 
     private void cacheSignature(String hash, String signature) {
@@ -238,17 +224,6 @@ class OutcomeRecorder {
             case RateLimited r -> "rate_limited";
             case Rejected r -> "rejected";
             case Failed f -> "failed";
-            case Verified v -> "verified";
-        };
-    }
-
-    private static Integer httpStatus(UpstreamOutcome outcome) {
-        return switch (outcome) {
-            case Signed s -> 200;
-            case Degraded d -> 502;
-            case RateLimited r -> 429;
-            case Rejected r -> r.status();
-            default -> null;
         };
     }
 }
