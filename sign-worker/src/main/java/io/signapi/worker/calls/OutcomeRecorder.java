@@ -201,7 +201,7 @@ class OutcomeRecorder {
         if (left.isNegative() || left.isZero()) {
             return;
         }
-        redisCalls.bounded(redis.opsForValue().set(RedisKeys.backoff(hash), Long.toString(until.toEpochMilli()), left))
+        redisCalls.bounded(redis.opsForValue().set(RedisKeys.backoff(hash), until.toString(), left))
                 .subscribe(null, e -> log.warn("backoff of hash={} not set: {}", hash, e.toString()));
     }
 
