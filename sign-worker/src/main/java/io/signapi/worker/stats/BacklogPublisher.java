@@ -4,9 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -17,9 +14,8 @@ import io.signapi.common.backlog.BacklogStats;
 import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.worker.config.WorkerProperties;
+import io.signapi.worker.periodic.PeriodicTask;
 import io.signapi.worker.store.Sql;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,9 +24,7 @@ import reactor.core.publisher.Mono;
  * backlog gauges.
  */
 @Component
-class BacklogPublisher implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(BacklogPublisher.class);
+class BacklogPublisher extends PeriodicTask {
 
     /** How many refresh periods {@code backlog:stats} outlives its last refresh. */
     private static final int EXPIRY_PERIODS = 3;
@@ -54,40 +48,27 @@ class BacklogPublisher implements SmartLifecycle {
     private final BoundedCalls redisCalls;
     private final WorkerMetrics metrics;
     private final Clock clock;
-    private final Duration refresh;
     private final Duration expiry;
     private final Duration recent;
     private final Duration timeout;
     private volatile double callsPerSignature = 1;
-    private volatile Disposable running;
 
     BacklogPublisher(DatabaseClient db, ReactiveStringRedisTemplate redis, BoundedCalls redisCalls,
             WorkerMetrics metrics, Clock clock, WorkerProperties worker, UpstreamProperties upstream) {
+        super("backlog figures", Duration.ZERO, worker.statsRefresh());
         this.db = db;
         this.redis = redis;
         this.redisCalls = redisCalls;
         this.metrics = metrics;
         this.clock = clock;
-        this.refresh = worker.statsRefresh();
-        this.expiry = refresh.multipliedBy(EXPIRY_PERIODS);
+        this.expiry = worker.statsRefresh().multipliedBy(EXPIRY_PERIODS);
         this.recent = upstream.rateLimit().window().multipliedBy(RECENT_WINDOWS);
         this.timeout = worker.databaseTimeout();
     }
 
-    @Override
-    public void start() {
-        running = Flux.interval(Duration.ZERO, refresh)
-                .onBackpressureDrop()
-                .concatMap(tick -> refresh()
-                        .onErrorResume(e -> {
-                            log.debug("backlog figures not refreshed: {}", e.toString());
-                            return Mono.empty();
-                        }))
-                .subscribe();
-    }
-
     /** Computes and publishes the figures once. */
-    Mono<BacklogStats> refresh() {
+    @Override
+    protected Mono<BacklogStats> run() {
         Instant now = clock.instant();
         return db.sql(FIGURES).bind("since", now.minus(recent))
                 .map(row -> figures(row, now))
@@ -120,19 +101,5 @@ class BacklogPublisher implements SmartLifecycle {
     }
 
     private record Figures(BacklogStats stats, double oldestPendingSeconds, double outboxLagSeconds) {
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = running;
-        if (current != null) {
-            current.dispose();
-        }
-        running = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
     }
 }
