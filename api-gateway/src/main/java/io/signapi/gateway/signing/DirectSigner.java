@@ -12,9 +12,9 @@ import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.signapi.common.budget.Admission;
 import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.config.RedisProperties;
 import io.signapi.common.event.SignatureObtained;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamOutcome;
@@ -52,7 +52,7 @@ class DirectSigner {
 
     DirectSigner(UpstreamBudget budget, UpstreamClient upstream, SignatureCache cache, EventPublisher publisher,
             Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties,
-            DirectAttempts attempts) {
+            RedisProperties redis, DirectAttempts attempts) {
         this.budget = budget;
         this.upstream = upstream;
         this.cache = cache;
@@ -61,8 +61,8 @@ class DirectSigner {
         this.calls = Calls.registeredIn(meters);
         this.attempts = attempts;
         this.directTimeout = gateway.directTimeout();
-        this.redisTimeout = gateway.redisTimeout();
-        this.acceptPathReserve = gateway.acceptPathReserve();
+        this.redisTimeout = redis.timeout();
+        this.acceptPathReserve = gateway.acceptPathReserve(redis);
         // A failing message stays degraded for 0.75 to 5 windows upstream; one window keeps the gateway off it.
         this.backoff = upstreamProperties.rateLimit().window();
         this.caller = "api-gateway/" + gateway.instanceId();
@@ -94,8 +94,8 @@ class DirectSigner {
         if (System.nanoTime() - noSlotUntilNanos.get() < 0) {
             return Mono.just(Result.NOT_SIGNED);
         }
+        // Bounded by redis.timeout on the shared Redis path; past it the budget refuses (fail closed).
         return budget.tryAcquire(Caller.GATEWAY)
-                .timeout(redisTimeout, Mono.fromSupplier(() -> Admission.deny(redisTimeout)))
                 .flatMap(admission -> {
                     if (!admission.granted()) {
                         log.debug("no gateway budget slot hash={} for {}", command.messageHash(), admission.waitFor());

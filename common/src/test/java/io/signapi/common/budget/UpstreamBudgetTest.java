@@ -27,7 +27,7 @@ class UpstreamBudgetTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(2);
     private static final long SPAN_MICROS = 2_250_000;
-    // The budget's own Redis timeout is 500 ms; the rest is slack for a loaded machine.
+    // The budget's own Redis bound is redis.timeout's default, 150 ms; the rest is slack for a loaded machine.
     private static final Duration ANSWER_BOUND = Duration.ofMillis(1500);
 
     private static LettuceConnectionFactory factory;
