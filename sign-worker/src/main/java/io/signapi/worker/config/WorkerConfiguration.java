@@ -35,11 +35,12 @@ class WorkerConfiguration {
     }
 
     @Bean
-    UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream) {
-        return new UpstreamBudget(redis, upstream);
+    UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream,
+            BoundedCalls redisCalls) {
+        return new UpstreamBudget(redis, upstream, redisCalls);
     }
 
-    /** The one bounded path for the worker's own Redis writes (signature cache, backoff hints, backlog figures). */
+    /** The one bounded path for the worker's Redis calls: the budget's, the signature cache, hints and figures. */
     @Bean(destroyMethod = "close")
     BoundedCalls redisCalls(RedisProperties redis) {
         return new BoundedCalls(redis.timeout(), "redis-");
