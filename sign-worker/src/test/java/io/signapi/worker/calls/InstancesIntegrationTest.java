@@ -57,7 +57,9 @@ class InstancesIntegrationTest extends WorkerIntegrationTest {
     @Test
     void aWorkerRestartedMidRunCompletesEverythingWithoutDuplicates() {
         pauseSharedWorker();
-        upstream.configure(Map.of("failureRate", 0.5, "degradedMinWindows", 0.5, "degradedMaxWindows", 1.5));
+        // Slow answers, so that a call is in flight when the first instance stops.
+        upstream.configure(Map.of("failureRate", 0.5, "degradedMinWindows", 0.5, "degradedMaxWindows", 1.5,
+                "latencyMinMillis", 150, "latencyMaxMillis", 250));
         second = startWorker("before-restart", Map.of());
         List<SignRequested> requests = IntStream.range(0, 30).mapToObj(i -> request(freshMessage())).toList();
         requests.forEach(this::publish);
