@@ -25,6 +25,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.MessageHash;
 import io.signapi.testsupport.Simulator;
+import io.signapi.testsupport.TestStores;
 
 /**
  * MySQL hanging: the attempt row of a direct call cannot be written, yet the answer is the same and as fast. The
@@ -37,6 +38,7 @@ import io.signapi.testsupport.Simulator;
 @AutoConfigureWebTestClient
 @EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @ActiveProfiles("test")
+@TestStores(database = "signapi_it_gateway", redisDatabase = 2)
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseUnavailableTest {
 
