@@ -3,10 +3,8 @@ package io.signapi.notifier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import io.signapi.testsupport.IntegrationTest;
+import io.signapi.testsupport.MailServer;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -15,13 +13,11 @@ import org.springframework.test.context.DynamicPropertySource;
 class NotifierApplicationTest {
 
     @RegisterExtension
-    static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-            .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication())
-            .withPerMethodLifecycle(false);
+    static final MailServer mail = MailServer.perClass();
 
     @DynamicPropertySource
     static void mailPort(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.port", () -> mail.getSmtp().getPort());
+        mail.register(registry);
     }
 
     @Autowired

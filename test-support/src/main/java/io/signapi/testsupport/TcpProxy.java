@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
@@ -46,6 +47,7 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
     private final Condition forwarding = lock.newCondition();
     private State state = State.FORWARDING;
     private ServerSocket listener;
+    private Thread acceptor;
 
     private TcpProxy(InetSocketAddress target) {
         this.target = target;
@@ -85,47 +87,27 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
 
     /** Stops forwarding in both directions: open connections and new ones stay open but carry nothing. */
     public void pause() {
-        lock.lock();
-        try {
-            requireOpen();
+        change(() -> {
             if (state == State.FORWARDING) {
                 state = State.PAUSED;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Closes every connection and the listening socket: new connections are refused until {@link #resume()}. */
     public void cut() {
-        lock.lock();
-        try {
-            requireOpen();
-            state = State.CUT;
-            closeQuietly(listener);
-            listener = null;
-            sockets.forEach(TcpProxy::closeQuietly);
-            sockets.clear();
-            forwarding.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        change(() -> dropEverything(State.CUT));
     }
 
     /** Forwards again: held bytes flow on after a pause; after a cut, new connections are accepted on the same port. */
     public void resume() {
-        lock.lock();
-        try {
-            requireOpen();
+        change(() -> {
             if (state == State.CUT) {
                 listener = listen(port);
                 startAccepting(listener);
             }
             state = State.FORWARDING;
-            forwarding.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Closes the listener and every connection; the proxy cannot be resumed. */
@@ -133,15 +115,32 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
     public void close() {
         lock.lock();
         try {
-            state = State.CLOSED;
-            closeQuietly(listener);
-            listener = null;
-            sockets.forEach(TcpProxy::closeQuietly);
-            sockets.clear();
+            dropEverything(State.CLOSED);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a state change of an open proxy under the lock, then wakes every waiting pump. */
+    private void change(Runnable change) {
+        lock.lock();
+        try {
+            if (state == State.CLOSED) {
+                throw new IllegalStateException("the proxy to " + target + " is closed");
+            }
+            change.run();
             forwarding.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void dropEverything(State next) {
+        state = next;
+        stopListening();
+        sockets.forEach(TcpProxy::closeQuietly);
+        sockets.clear();
+        forwarding.signalAll();
     }
 
     /** As an extension: each test starts with a forwarding proxy. */
@@ -155,12 +154,6 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
         close();
     }
 
-    private void requireOpen() {
-        if (state == State.CLOSED) {
-            throw new IllegalStateException("the proxy to " + target + " is closed");
-        }
-    }
-
     private static ServerSocket listen(int port) {
         try {
             ServerSocket socket = new ServerSocket();
@@ -172,8 +165,22 @@ public final class TcpProxy implements AutoCloseable, BeforeEachCallback, AfterA
         }
     }
 
+    /** Closes the listening socket and waits for the acceptor to leave: only then is the port really closed. */
+    private void stopListening() {
+        closeQuietly(listener);
+        listener = null;
+        if (acceptor != null) {
+            try {
+                acceptor.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            acceptor = null;
+        }
+    }
+
     private void startAccepting(ServerSocket server) {
-        Thread.ofVirtual().name("tcp-proxy-accept-" + port).start(() -> {
+        acceptor = Thread.ofVirtual().name("tcp-proxy-accept-" + port).start(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
