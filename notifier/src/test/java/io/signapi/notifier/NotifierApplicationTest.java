@@ -2,10 +2,7 @@ package io.signapi.notifier;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.ActiveProfiles;
+import io.signapi.testsupport.IntegrationTest;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
@@ -14,10 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-@ActiveProfiles("test")
+@IntegrationTest(database = "signapi_it_notifier", redisDatabase = 4)
 class NotifierApplicationTest {
 
     @RegisterExtension

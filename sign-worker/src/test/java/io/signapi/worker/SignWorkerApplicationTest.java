@@ -1,17 +1,11 @@
 package io.signapi.worker;
 
+import io.signapi.testsupport.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-@ActiveProfiles("test")
+@IntegrationTest(database = "signapi_it_worker", redisDatabase = 3)
 class SignWorkerApplicationTest {
 
     @Autowired

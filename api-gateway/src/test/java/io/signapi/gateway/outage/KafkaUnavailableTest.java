@@ -24,6 +24,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.MessageHash;
 import io.signapi.common.RedisKeys;
+import io.signapi.testsupport.TestStores;
 
 /**
  * Kafka down: nothing can be made durable, so a request the gateway cannot sign now is answered 503 with
@@ -38,6 +39,7 @@ import io.signapi.common.RedisKeys;
         "logging.level.org.apache.kafka.clients.NetworkClient=ERROR"})
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
+@TestStores(database = "signapi_it_gateway", redisDatabase = 2)
 @ExtendWith(OutputCaptureExtension.class)
 class KafkaUnavailableTest {
 

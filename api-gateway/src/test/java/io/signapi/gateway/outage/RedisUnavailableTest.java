@@ -10,10 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -24,16 +20,14 @@ import io.signapi.gateway.support.SharedSimulator;
 import io.signapi.gateway.support.TopicRecords;
 import io.signapi.gateway.support.TopicRecords.Event;
 import io.signapi.simulator.SimulatorServer;
+import io.signapi.testsupport.IntegrationTest;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Redis down: no cache and no direct upstream call (the budget fails closed), but requests are still accepted
  * through Kafka within the 2-second promise.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-@ActiveProfiles("test")
+@IntegrationTest(database = "signapi_it_gateway", redisDatabase = 2)
 class RedisUnavailableTest {
 
     private final SimulatorServer upstream = SharedSimulator.get();

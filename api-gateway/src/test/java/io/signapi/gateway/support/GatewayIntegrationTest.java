@@ -7,12 +7,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -20,16 +16,15 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.signapi.common.event.Topics;
 import io.signapi.gateway.support.TopicRecords.Event;
 import io.signapi.simulator.SimulatorServer;
+import io.signapi.testsupport.CleanSlate;
+import io.signapi.testsupport.IntegrationTest;
 
 /**
  * The one application context most integration tests share: the whole gateway on a random port, an embedded KRaft
  * broker, the local Redis (db 2) and MariaDB ({@code signapi_it_gateway}), and the simulator as the upstream.
  * Each test starts from an empty Redis db 2, empty tables and a fresh simulator.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-@ActiveProfiles("test")
+@IntegrationTest(database = "signapi_it_gateway", redisDatabase = 2)
 public abstract class GatewayIntegrationTest {
 
     /** The 2-second promise of DESIGN.md. */
@@ -46,6 +41,9 @@ public abstract class GatewayIntegrationTest {
     @Autowired
     protected DatabaseClient db;
 
+    @Autowired
+    private CleanSlate cleanSlate;
+
     @Value("${spring.kafka.bootstrap-servers}")
     protected String bootstrapServers;
 
@@ -56,10 +54,8 @@ public abstract class GatewayIntegrationTest {
 
     @BeforeEach
     void startFromACleanSlate() {
-        // Only this module's Redis database (2) is flushed; see application-test.yml.
-        redis.execute(connection -> connection.serverCommands().flushDb()).blockLast(Duration.ofSeconds(5));
-        db.sql("DELETE FROM sign_request").then().block(Duration.ofSeconds(5));
-        db.sql("DELETE FROM sign_message").then().block(Duration.ofSeconds(5));
+        // Only this module's Redis database (2) and tables in signapi_it_gateway are emptied.
+        cleanSlate.wipe();
         upstream.reset();
         upstream.configure(SharedSimulator.DEFAULTS);
     }
