@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Component;
 
+import io.r2dbc.spi.R2dbcTransientException;
 import io.r2dbc.spi.Readable;
 import io.signapi.common.event.SignCompleted;
 import io.signapi.notifier.config.NotifierProperties;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 
 /**
  * The {@code notification} table as the delivery schedule: rows recorded from result events, claimed by a lease
@@ -55,6 +59,14 @@ public class Notifications {
             WHERE request_id = :id AND channel = :channel AND claimed_by = :me AND claimed_until = :until
                 AND status <> 'DELIVERED'""";
 
+    /**
+     * InnoDB may pick one of two crossing statements as a deadlock victim (a claim scans the next_attempt_at index
+     * while a record moves a row within it); the victim was rolled back and is simply run again.
+     */
+    private static final RetryBackoffSpec TRANSIENT = Retry.backoff(5, Duration.ofMillis(10))
+            .maxBackoff(Duration.ofMillis(200))
+            .filter(e -> e instanceof TransientDataAccessException || e instanceof R2dbcTransientException);
+
     private final DatabaseClient db;
     private final Clock clock;
     private final String instanceId;
@@ -77,7 +89,8 @@ public class Notifications {
                         .bind("id", requestId.toString())
                         .bind("channel", channel.name())
                         .bind("now", now)
-                        .fetch().rowsUpdated())
+                        .fetch().rowsUpdated()
+                        .retryWhen(TRANSIENT))
                 .then()
                 .timeout(timeout);
     }
@@ -91,6 +104,7 @@ public class Notifications {
                 .bind("until", until)
                 .bind("now", now)
                 .fetch().rowsUpdated()
+                .retryWhen(TRANSIENT)
                 .timeout(timeout)
                 .flatMapMany(claimed -> claimed == 0 ? Flux.empty() : db.sql(CLAIMED)
                         .bind("me", instanceId)
@@ -118,7 +132,7 @@ public class Notifications {
         spec = bindNullable(spec, "error", truncate(error), String.class);
         spec = bindNullable(spec, "deliveredAt", status == Status.DELIVERED ? now : null, Instant.class);
         spec = bindNullable(spec, "next", next, Instant.class);
-        return spec.fetch().rowsUpdated().timeout(timeout).map(updated -> updated > 0);
+        return spec.fetch().rowsUpdated().retryWhen(TRANSIENT).timeout(timeout).map(updated -> updated > 0);
     }
 
     private static <T> GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, @Nullable T value,
