@@ -81,8 +81,12 @@ public class Notifications {
         this.timeout = notifier.databaseTimeout();
     }
 
-    /** Records one PENDING row per channel, due now; a channel already recorded (in any status) is left alone. */
-    public Mono<Void> recordPending(UUID requestId, List<Channel> channels) {
+    /**
+     * Records one PENDING row per channel, due now; a channel already recorded (in any status) is left alone.
+     *
+     * @return how many rows were new
+     */
+    public Mono<Long> recordPending(UUID requestId, List<Channel> channels) {
         Instant now = now();
         return Flux.fromIterable(channels)
                 .concatMap(channel -> db.sql(INSERT)
@@ -91,7 +95,7 @@ public class Notifications {
                         .bind("now", now)
                         .fetch().rowsUpdated()
                         .retryWhen(TRANSIENT))
-                .then()
+                .reduce(0L, Long::sum)
                 .timeout(timeout);
     }
 

@@ -48,8 +48,14 @@ class ResultListener {
             return;
         }
         // On a consumer thread, not an event loop: waiting here is what keeps the offset behind the rows.
-        notifications.recordPending(event.requestId(), channels).block(settings.databaseTimeout().multipliedBy(2));
-        log.info("Request {} ended {}: {} recorded for delivery", event.requestId(), event.status(), channels);
-        scheduler.wake();
+        Long recorded = notifications.recordPending(event.requestId(), channels)
+                .block(settings.databaseTimeout().multipliedBy(2));
+        if (recorded != null && recorded > 0) {
+            log.info("Request {} ended {}: {} recorded for delivery", event.requestId(), event.status(), channels);
+            scheduler.wake();
+        } else {
+            log.info("Request {} ended {}: {} already recorded, nothing more to do", event.requestId(),
+                    event.status(), channels);
+        }
     }
 }
