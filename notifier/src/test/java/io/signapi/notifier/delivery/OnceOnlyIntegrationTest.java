@@ -48,16 +48,17 @@ class OnceOnlyIntegrationTest extends NotifierIntegrationTest {
 
     @Test
     void twoInstancesSendEachMailAndWebhookOnce() {
+        // Command-line arguments, which outrank application.yml: the second instance must use the test's stores.
         try (ConfigurableApplicationContext second = new SpringApplicationBuilder(NotifierApplication.class)
                 .profiles("test")
-                .properties(
-                        "server.port=0",
-                        "notifier.instance-id=second-notifier",
-                        "spring.kafka.bootstrap-servers=" + bootstrapServers,
-                        "spring.r2dbc.url=" + r2dbcUrl,
-                        "spring.flyway.url=" + flywayUrl,
-                        "spring.mail.port=" + SharedMail.port())
-                .run()) {
+                .run("--server.port=0",
+                        "--notifier.instance-id=second-notifier",
+                        "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                        "--spring.r2dbc.url=" + r2dbcUrl,
+                        "--spring.flyway.url=" + flywayUrl,
+                        "--spring.mail.port=" + SharedMail.port())) {
+            assertThat(second.getEnvironment().getProperty("spring.r2dbc.url")).isEqualTo(r2dbcUrl)
+                    .contains("signapi_it_notifier");
             List<SignCompleted> events = new ArrayList<>();
             List<String> paths = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
