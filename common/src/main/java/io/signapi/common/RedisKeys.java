@@ -1,6 +1,6 @@
 package io.signapi.common;
 
-/** The Redis key names every process shares (DESIGN.md, "Redis keys"). */
+/** The Redis key names every process shares (docs/ARCHITECTURE.md, "Redis keys"). */
 public final class RedisKeys {
 
     /** The limiter's sliding-window log, a sorted set scored by Redis time in microseconds. */
@@ -31,5 +31,10 @@ public final class RedisKeys {
     /** Short-lived status marker written before a 202 is answered. */
     public static String req(String requestId) {
         return "req:" + requestId;
+    }
+
+    /** The request an {@code Idempotency-Key} stands for. */
+    public static String idem(String idempotencyKey) {
+        return "idem:" + idempotencyKey;
     }
 }

@@ -3,11 +3,9 @@ package io.signapi.gateway.signing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -41,7 +39,7 @@ class DirectSigner {
     private final SignatureCache cache;
     private final EventPublisher publisher;
     private final Clock clock;
-    private final MeterRegistry meters;
+    private final Calls calls;
     private final Duration directTimeout;
     private final Duration redisTimeout;
     private final Duration acceptPathReserve;
@@ -58,7 +56,7 @@ class DirectSigner {
         this.cache = cache;
         this.publisher = publisher;
         this.clock = clock;
-        this.meters = meters;
+        this.calls = Calls.registeredIn(meters);
         this.directTimeout = gateway.directTimeout();
         this.redisTimeout = gateway.redisTimeout();
         this.acceptPathReserve = gateway.acceptPathReserve();
@@ -71,7 +69,7 @@ class DirectSigner {
     Mono<Result> attempt(SignCommand command, Deadline deadline) {
         Duration wait = deadline.remaining().minus(acceptPathReserve);
         if (wait.compareTo(redisTimeout.multipliedBy(3)) <= 0) {
-            return Mono.just(Result.SKIPPED);
+            return Mono.just(Result.NOT_SIGNED);
         }
         Sinks.One<Result> sink = Sinks.one();
         Mono<Result> mine = sink.asMono();
@@ -83,20 +81,15 @@ class DirectSigner {
                     .doFinally(signal -> inFlight.remove(command.messageHash(), mine))
                     .subscribe(sink::tryEmitValue, error -> {
                         log.error("direct attempt hash={} failed unexpectedly", command.messageHash(), error);
-                        sink.tryEmitValue(Result.FAILED);
+                        sink.tryEmitValue(Result.NOT_SIGNED);
                     });
         }
-        return shared.timeout(wait, Mono.just(Result.TIMED_OUT));
-    }
-
-    /** Forgets the last refusal, for when the budget was reset from outside (tests flushing Redis). */
-    void forgetRefusal() {
-        noSlotUntilNanos.set(System.nanoTime());
+        return shared.timeout(wait, Mono.just(Result.NOT_SIGNED));
     }
 
     private Mono<Result> run(SignCommand command, Deadline deadline) {
         if (System.nanoTime() - noSlotUntilNanos.get() < 0) {
-            return Mono.just(Result.NO_SLOT);
+            return Mono.just(Result.NOT_SIGNED);
         }
         return budget.tryAcquire(Caller.GATEWAY)
                 .timeout(redisTimeout, Mono.fromSupplier(() -> Admission.deny(redisTimeout)))
@@ -105,7 +98,7 @@ class DirectSigner {
                         log.debug("no gateway budget slot hash={} for {}", command.messageHash(), admission.waitFor());
                         long until = System.nanoTime() + admission.waitFor().toNanos();
                         noSlotUntilNanos.accumulateAndGet(until, (current, next) -> next - current > 0 ? next : current);
-                        return Mono.just(Result.NO_SLOT);
+                        return Mono.just(Result.NOT_SIGNED);
                     }
                     // Leave room for the cache write after a success.
                     Duration callTimeout = min(directTimeout,
@@ -123,62 +116,70 @@ class DirectSigner {
             case UpstreamOutcome.Signed signed -> cache.put(hash, signed.signature())
                     .doOnSuccess(done -> publisher.publishSignature(
                             new SignatureObtained(hash, command.message(), signed.signature(), now, caller)))
-                    .thenReturn(Result.signed(signed.signature()));
+                    .thenReturn(new Result.Signed(signed.signature()));
             case UpstreamOutcome.Degraded degraded -> {
                 log.info("direct call degraded hash={}, backing off until {}", hash, now.plus(backoff));
                 cache.backoff(hash, now.plus(backoff), backoff).subscribe();
-                yield Mono.just(Result.degraded(now));
+                yield Mono.just(new Result.Degraded(now));
             }
             case UpstreamOutcome.RateLimited limited -> {
                 log.warn("direct call hash={} answered 429; pausing the upstream budget", hash);
                 budget.pause().subscribe();
-                yield Mono.just(Result.FAILED);
+                yield Mono.just(Result.NOT_SIGNED);
             }
             case UpstreamOutcome.Rejected rejected -> {
                 log.error("direct call hash={} rejected with {}", hash, rejected.status());
-                yield Mono.just(Result.FAILED);
+                yield Mono.just(Result.NOT_SIGNED);
             }
             case UpstreamOutcome.Failed failed -> {
                 log.warn("direct call hash={} failed: {}", hash, failed.reason());
-                yield Mono.just(Result.FAILED);
+                yield Mono.just(Result.NOT_SIGNED);
             }
-            case UpstreamOutcome.Verified verified -> Mono.just(Result.FAILED);
         };
     }
 
     private void count(UpstreamOutcome outcome) {
-        String result = outcome.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-        Counter.builder("gateway.direct.calls").description("Direct upstream calls by result").tag("result", result)
-                .register(meters).increment();
+        (switch (outcome) {
+            case UpstreamOutcome.Signed signed -> calls.signed;
+            case UpstreamOutcome.Degraded degraded -> calls.degraded;
+            case UpstreamOutcome.RateLimited limited -> calls.rateLimited;
+            case UpstreamOutcome.Rejected rejected -> calls.rejected;
+            case UpstreamOutcome.Failed failed -> calls.failed;
+        }).increment();
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** What a direct attempt came to. */
-    enum Kind {
-        SIGNED, DEGRADED, FAILED, NO_SLOT, SKIPPED, TIMED_OUT
-    }
+    /** What a direct attempt came to: a signature, the upstream's 502 for this message, or neither. */
+    sealed interface Result {
 
-    /**
-     * The outcome of a direct attempt.
-     *
-     * @param signature set when {@link Kind#SIGNED}
-     * @param failedAt  set when {@link Kind#DEGRADED}: the upstream's 502 for this message
-     */
-    record Result(Kind kind, @Nullable String signature, @Nullable Instant failedAt) {
-        static final Result FAILED = new Result(Kind.FAILED, null, null);
-        static final Result NO_SLOT = new Result(Kind.NO_SLOT, null, null);
-        static final Result SKIPPED = new Result(Kind.SKIPPED, null, null);
-        static final Result TIMED_OUT = new Result(Kind.TIMED_OUT, null, null);
+        /** No budget slot, no time left, a timeout or a failed call: the request goes to Kafka. */
+        Result NOT_SIGNED = new NotSigned();
 
-        static Result signed(String signature) {
-            return new Result(Kind.SIGNED, signature, null);
+        record Signed(String signature) implements Result {
         }
 
-        static Result degraded(Instant at) {
-            return new Result(Kind.DEGRADED, null, at);
+        /** @param failedAt when the upstream answered 502 for this message */
+        record Degraded(Instant failedAt) implements Result {
+        }
+
+        record NotSigned() implements Result {
+        }
+    }
+
+    /** {@code gateway.direct.calls} by result, one counter per upstream outcome. */
+    private record Calls(Counter signed, Counter degraded, Counter rateLimited, Counter rejected, Counter failed) {
+
+        static Calls registeredIn(MeterRegistry meters) {
+            return new Calls(counter(meters, "signed"), counter(meters, "degraded"), counter(meters, "rate_limited"),
+                    counter(meters, "rejected"), counter(meters, "failed"));
+        }
+
+        private static Counter counter(MeterRegistry meters, String result) {
+            return Counter.builder("gateway.direct.calls").description("Direct upstream calls by result")
+                    .tag("result", result).register(meters);
         }
     }
 }

@@ -12,10 +12,11 @@ import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
+import io.signapi.common.RedisKeys;
+import io.signapi.common.config.SigningProperties;
 import io.signapi.common.event.EventJson;
 import io.signapi.gateway.config.GatewayProperties;
 import io.signapi.gateway.config.RedisAccess;
-import io.signapi.common.config.SigningProperties;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,7 +27,6 @@ import reactor.core.publisher.Mono;
 @Component
 class IdempotencyStore {
 
-    static final String KEY_PREFIX = "idem:";
     private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
     private static final String FIND = """
             SELECT r.id, r.message_hash, r.status, m.signature
@@ -47,7 +47,7 @@ class IdempotencyStore {
 
     /** What the key already stands for: Redis first, then MySQL; empty when neither knows it (never errors). */
     Mono<Optional<Entry>> find(String key) {
-        return redis.bounded(redis.template().opsForValue().get(KEY_PREFIX + key))
+        return redis.bounded(redis.template().opsForValue().get(RedisKeys.idem(key)))
                 .map(IdempotencyStore::parse)
                 .onErrorResume(e -> {
                     log.debug("idempotency key not readable from Redis: {}", e.toString());
@@ -63,7 +63,7 @@ class IdempotencyStore {
      * unreachable), else what the key already stands for.
      */
     Mono<Optional<Entry>> claim(String key, Entry entry) {
-        String redisKey = KEY_PREFIX + key;
+        String redisKey = RedisKeys.idem(key);
         return redis.bounded(redis.template().opsForValue().setIfAbsent(redisKey, json(entry), ttl))
                 .flatMap(taken -> taken ? Mono.just(Optional.<Entry>empty())
                         : redis.bounded(redis.template().opsForValue().get(redisKey))
@@ -77,7 +77,7 @@ class IdempotencyStore {
 
     /** Moves the key's entry to a new state; never errors (MySQL stays the durable source). */
     Mono<Void> save(String key, Entry entry) {
-        return redis.bounded(redis.template().opsForValue().set(KEY_PREFIX + key, json(entry), ttl))
+        return redis.bounded(redis.template().opsForValue().set(RedisKeys.idem(key), json(entry), ttl))
                 .doOnError(e -> log.warn("idempotency entry for request {} not saved: {}", entry.requestId(),
                         e.toString()))
                 .onErrorComplete()
@@ -126,9 +126,5 @@ class IdempotencyStore {
      * @param signature the signature when MySQL already holds it (never stored in Redis)
      */
     record Entry(UUID requestId, String messageHash, State state, @Nullable @JsonIgnore String signature) {
-
-        Entry withState(State next) {
-            return new Entry(requestId, messageHash, next, null);
-        }
     }
 }

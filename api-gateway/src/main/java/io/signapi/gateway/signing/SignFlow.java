@@ -119,21 +119,22 @@ public class SignFlow {
             Deadline started) {
         // Without Redis the budget fails closed anyway; skipping saves its timeout.
         Mono<DirectSigner.Result> attempt = cached.backoff() || !cached.reachable()
-                ? Mono.just(DirectSigner.Result.SKIPPED)
+                ? Mono.just(DirectSigner.Result.NOT_SIGNED)
                 : direct.attempt(command, started);
         // The backlog figures are read alongside the attempt, so the accept path does not wait for them.
         return Mono.zip(attempt, backlog.current()).flatMap(both -> {
             DirectSigner.Result result = both.getT1();
-            if (result.kind() == DirectSigner.Kind.SIGNED) {
+            if (result instanceof DirectSigner.Result.Signed success) {
                 UUID id = command.idempotencyKey() != null ? requestId : null;
                 if (id != null) {
                     idempotency.save(command.idempotencyKey(),
                             new Entry(id, command.messageHash(), State.SIGNED, null)).subscribe();
                 }
-                return Mono.just(signed(command, id, result.signature(), SignResult.Source.DIRECT));
+                return Mono.just(signed(command, id, success.signature(), SignResult.Source.DIRECT));
             }
-            boolean degraded = cached.backoff() || result.failedAt() != null;
-            return accept(command, requestId, result.failedAt(), degraded, both.getT2());
+            Instant directFailedAt =
+                    result instanceof DirectSigner.Result.Degraded degraded ? degraded.failedAt() : null;
+            return accept(command, requestId, directFailedAt, cached.backoff() || directFailedAt != null, both.getT2());
         });
     }
 

@@ -19,6 +19,7 @@ import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamOutcome;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.common.upstream.UpstreamProperties.RateLimit;
+import io.signapi.common.upstream.VerifyOutcome;
 import io.signapi.gateway.config.GatewayProperties;
 import io.signapi.gateway.problem.FieldProblem;
 import io.signapi.gateway.problem.InvalidRequestException;
@@ -81,14 +82,14 @@ class VerifyService {
                                 "No upstream capacity is free to verify this signature now.", admission.waitFor()));
                     }
                     return upstream.verify(message, signature, callTimeout).flatMap(outcome -> switch (outcome) {
-                        case UpstreamOutcome.Verified verified -> Mono.just(verified.valid());
+                        case VerifyOutcome.Verified verified -> Mono.just(verified.valid());
                         case UpstreamOutcome.RateLimited limited -> {
                             budget.pause().subscribe();
                             // Everyone is paused for one window after a 429.
                             yield Mono.error(unavailable(rateLimit.window()));
                         }
-                        default -> {
-                            log.warn("verify hash={} not answered by the upstream: {}", hash, outcome);
+                        case UpstreamOutcome.NoResult other -> {
+                            log.warn("verify hash={} not answered by the upstream: {}", hash, other);
                             yield Mono.error(unavailable(rateLimit.effectiveMargin()));
                         }
                     });

@@ -1,5 +1,7 @@
 package io.signapi.gateway.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -63,6 +65,17 @@ public abstract class GatewayIntegrationTest {
     /** A message no other test uses. */
     protected static String freshMessage() {
         return "message " + UUID.randomUUID();
+    }
+
+    /**
+     * Waits until the gateway signs a fresh message directly again. After a refusal the gateway does not ask the
+     * budget again before the moment the budget named, so a test that drained the budget ends here and hands the
+     * next test a gateway that asks.
+     */
+    protected void awaitDirectSigningAgain() {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> web.get()
+                .uri(b -> b.path("/crypto/sign").queryParam("message", "{m}").build(freshMessage()))
+                .exchange().returnResult(String.class).getStatus().value() == 200);
     }
 
     /** The calls the upstream received for {@code /crypto/sign}. */

@@ -3,10 +3,11 @@ package io.signapi.common.upstream;
 import io.signapi.common.MessageHash;
 import io.signapi.common.upstream.UpstreamOutcome.Degraded;
 import io.signapi.common.upstream.UpstreamOutcome.Failed;
+import io.signapi.common.upstream.UpstreamOutcome.NoResult;
 import io.signapi.common.upstream.UpstreamOutcome.RateLimited;
 import io.signapi.common.upstream.UpstreamOutcome.Rejected;
 import io.signapi.common.upstream.UpstreamOutcome.Signed;
-import io.signapi.common.upstream.UpstreamOutcome.Verified;
+import io.signapi.common.upstream.VerifyOutcome.Verified;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Calls the upstream's sign and verify endpoints and maps every result, error or timeout into an
- * {@link UpstreamOutcome}; callers take a budget slot before each call.
+ * {@link UpstreamOutcome} (sign) or a {@link VerifyOutcome} (verify); callers take a budget slot before each call.
  */
 public class UpstreamClient {
 
@@ -63,11 +64,11 @@ public class UpstreamClient {
                                 : new Signed(signature);
                     }
                     return null;
-                });
+                }, UpstreamOutcome.class);
     }
 
     /** Asks the upstream whether a signature is valid for a message; completes within {@code timeout}, never errors. */
-    public Mono<UpstreamOutcome> verify(String message, String signature, Duration timeout) {
+    public Mono<VerifyOutcome> verify(String message, String signature, Duration timeout) {
         return call("verify", message, timeout,
                 uri -> uri.path("/crypto/verify").queryParam("message", "{message}")
                         .queryParam("signature", "{signature}").build(message, signature),
@@ -79,34 +80,35 @@ public class UpstreamClient {
                         return new Verified(false);
                     }
                     return null;
-                });
+                }, VerifyOutcome.class);
     }
 
     /** Maps an endpoint's own answers; returns null for the statuses every endpoint shares. */
-    private interface Specific {
-        UpstreamOutcome map(HttpStatusCode status, String body);
+    private interface Specific<T> {
+        T map(HttpStatusCode status, String body);
     }
 
-    private Mono<UpstreamOutcome> call(String operation, String message, Duration timeout,
-            Function<UriBuilder, URI> uri, Specific specific) {
+    /** @param type the endpoint's outcome type, which every {@link NoResult} is one of */
+    private <T> Mono<T> call(String operation, String message, Duration timeout,
+            Function<UriBuilder, URI> uri, Specific<T> specific, Class<T> type) {
         String hash = MessageHash.of(message);
         return webClient.get()
                 .uri(uri)
                 .header(HttpHeaders.AUTHORIZATION, apiKey)
                 .exchangeToMono(response -> response.bodyToMono(String.class)
                         .defaultIfEmpty("")
-                        .map(body -> classify(response, body, specific)))
+                        .map(body -> {
+                            T own = specific.map(response.statusCode(), body);
+                            return own != null ? own : type.cast(shared(response, body));
+                        }))
                 .timeout(timeout)
-                .onErrorResume(e -> Mono.just(new Failed(describe(e, timeout))))
+                .onErrorResume(e -> Mono.just(type.cast(new Failed(describe(e, timeout)))))
                 .doOnNext(outcome -> log.debug("upstream {} hash={} outcome={}", operation, hash, summary(outcome)));
     }
 
-    private static UpstreamOutcome classify(ClientResponse response, String body, Specific specific) {
+    /** The statuses every endpoint shares. */
+    private static NoResult shared(ClientResponse response, String body) {
         HttpStatusCode status = response.statusCode();
-        UpstreamOutcome own = specific.map(status, body);
-        if (own != null) {
-            return own;
-        }
         int code = status.value();
         if (code == 502) {
             return new Degraded();
@@ -152,7 +154,7 @@ public class UpstreamClient {
         return "I/O error: " + root.getClass().getSimpleName() + (detail == null ? "" : ": " + detail);
     }
 
-    private static String summary(UpstreamOutcome outcome) {
+    private static String summary(Object outcome) {
         return switch (outcome) {
             case Signed signed -> "Signed";
             case Rejected rejected -> "Rejected " + rejected.status();

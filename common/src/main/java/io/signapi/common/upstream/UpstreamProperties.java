@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Settings {@code upstream.*} shared by the gateway and the worker, with the safety interlock that refuses a short
@@ -20,21 +21,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record UpstreamProperties(
         @DefaultValue(DEFAULT_BASE_URL) URI baseUrl,
         @DefaultValue(DEFAULT_API_KEY) String apiKey,
-        @DefaultValue("10s") Duration timeout,
+        @DefaultValue(DEFAULT_TIMEOUT) Duration timeout,
         @DefaultValue RateLimit rateLimit) {
 
     static final String DEFAULT_BASE_URL = "http://127.0.0.1:5005";
     static final String DEFAULT_API_KEY = "local-dev-key";
+    static final String DEFAULT_TIMEOUT = "10s";
+    static final int DEFAULT_WORKER_RESERVE = 5;
 
     /** The real upstream's contract: never more than this many calls ... */
     public static final int REAL_MAX_LIMIT = 10;
+    static final int REAL_MIN_WINDOW_SECONDS = 60;
     /** ... in any window of this length. */
-    public static final Duration REAL_MIN_WINDOW = Duration.ofSeconds(60);
+    public static final Duration REAL_MIN_WINDOW = Duration.ofSeconds(REAL_MIN_WINDOW_SECONDS);
 
     public UpstreamProperties {
         baseUrl = baseUrl != null ? baseUrl : URI.create(DEFAULT_BASE_URL);
         apiKey = apiKey != null ? apiKey : DEFAULT_API_KEY;
-        timeout = timeout != null ? timeout : Duration.ofSeconds(10);
+        timeout = timeout != null ? timeout : DurationStyle.detectAndParse(DEFAULT_TIMEOUT);
         rateLimit = rateLimit != null ? rateLimit : RateLimit.defaults();
         if (baseUrl.getHost() == null || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
             throw new IllegalStateException("upstream.base-url must be an absolute http(s) URL, got " + baseUrl);
@@ -86,10 +90,10 @@ public record UpstreamProperties(
      * @param workerReserve slots the gateway leaves free while the worker has due work
      */
     public record RateLimit(
-            @DefaultValue("10") int limit,
-            @DefaultValue("60s") Duration window,
+            @DefaultValue("" + REAL_MAX_LIMIT) int limit,
+            @DefaultValue(REAL_MIN_WINDOW_SECONDS + "s") Duration window,
             Duration margin,
-            @DefaultValue("5") int workerReserve) {
+            @DefaultValue("" + DEFAULT_WORKER_RESERVE) int workerReserve) {
 
         private static final Duration MIN_MARGIN = Duration.ofMillis(250);
 
@@ -112,7 +116,7 @@ public record UpstreamProperties(
 
         /** The defaults: 10 calls per 60 s, default margin, 5 reserved for the worker. */
         public static RateLimit defaults() {
-            return new RateLimit(REAL_MAX_LIMIT, REAL_MIN_WINDOW, null, 5);
+            return new RateLimit(REAL_MAX_LIMIT, REAL_MIN_WINDOW, null, DEFAULT_WORKER_RESERVE);
         }
 
         /** The margin in force: the configured one, else the larger of window / 60 and 250 ms. */
