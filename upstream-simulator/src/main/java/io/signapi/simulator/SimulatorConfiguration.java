@@ -20,7 +20,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The simulator's beans, shared by the standalone application and the in-process {@link SimulatorServer}. */
+/** The simulator's beans, shared by the standalone application and test-support's in-process launcher. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({SimulatorProperties.class, SimulatedUpstreamProperties.class})
 public class SimulatorConfiguration {

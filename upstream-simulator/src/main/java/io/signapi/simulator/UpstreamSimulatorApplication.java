@@ -7,8 +7,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
- * A stand-in for the upstream signing API, for local runs, tests and benchmarks. No component scan: the package
- * also holds {@link SimulatorServer}'s minimal configuration, which must not be picked up here.
+ * A stand-in for the upstream signing API, for local runs, tests and benchmarks. No component scan: the beans are
+ * in {@link SimulatorConfiguration}, which test-support's in-process launcher imports on its own.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Import;
 public class UpstreamSimulatorApplication {
 
     /** Its own config file name, so it never reads another app's application.yml. */
-    static final String CONFIG_NAME = "upstream-simulator";
+    public static final String CONFIG_NAME = "upstream-simulator";
 
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(UpstreamSimulatorApplication.class);

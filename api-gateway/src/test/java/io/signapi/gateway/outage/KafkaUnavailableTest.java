@@ -24,6 +24,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.MessageHash;
 import io.signapi.common.RedisKeys;
+import io.signapi.testsupport.FreePorts;
 import io.signapi.testsupport.TestStores;
 
 /**
@@ -51,8 +52,8 @@ class KafkaUnavailableTest {
 
     @DynamicPropertySource
     static void nothingListening(DynamicPropertyRegistry registry) {
-        int kafka = ClosedPort.find();
-        int upstream = ClosedPort.find();
+        int kafka = FreePorts.next();
+        int upstream = FreePorts.next();
         registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + kafka);
         registry.add("upstream.base-url", () -> "http://127.0.0.1:" + upstream);
     }

@@ -16,11 +16,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.MessageHash;
 import io.signapi.common.event.Topics;
-import io.signapi.gateway.support.SharedSimulator;
 import io.signapi.gateway.support.TopicRecords;
 import io.signapi.gateway.support.TopicRecords.Event;
-import io.signapi.simulator.SimulatorServer;
+import io.signapi.testsupport.FreePorts;
 import io.signapi.testsupport.IntegrationTest;
+import io.signapi.testsupport.Simulator;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 @IntegrationTest(database = "signapi_it_gateway", redisDatabase = 2)
 class RedisUnavailableTest {
 
-    private final SimulatorServer upstream = SharedSimulator.get();
+    private final Simulator upstream = Simulator.shared();
 
     @Autowired
     WebTestClient web;
@@ -40,15 +40,14 @@ class RedisUnavailableTest {
 
     @DynamicPropertySource
     static void redisDown(DynamicPropertyRegistry registry) {
-        int redis = ClosedPort.find();
+        int redis = FreePorts.next();
         registry.add("spring.data.redis.port", () -> redis);
-        registry.add("upstream.base-url", () -> SharedSimulator.get().baseUrl());
+        registry.add("upstream.base-url", () -> Simulator.shared().baseUrl());
     }
 
     @BeforeEach
     void freshUpstream() {
-        upstream.reset();
-        upstream.configure(SharedSimulator.DEFAULTS);
+        upstream.fresh();
     }
 
     @Test

@@ -17,9 +17,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.event.Topics;
 import io.signapi.gateway.support.TopicRecords.Event;
-import io.signapi.simulator.SimulatorServer;
 import io.signapi.testsupport.CleanSlate;
 import io.signapi.testsupport.IntegrationTest;
+import io.signapi.testsupport.Simulator;
 
 /**
  * The one application context most integration tests share: the whole gateway on a random port, an embedded KRaft
@@ -32,7 +32,7 @@ public abstract class GatewayIntegrationTest {
     /** The 2-second promise of DESIGN.md. */
     protected static final Duration PROMISE = Duration.ofSeconds(2);
 
-    protected final SimulatorServer upstream = SharedSimulator.get();
+    protected final Simulator upstream = Simulator.shared();
 
     @Autowired
     protected WebTestClient web;
@@ -51,15 +51,14 @@ public abstract class GatewayIntegrationTest {
 
     @DynamicPropertySource
     static void upstreamSimulator(DynamicPropertyRegistry registry) {
-        registry.add("upstream.base-url", () -> SharedSimulator.get().baseUrl());
+        registry.add("upstream.base-url", () -> Simulator.shared().baseUrl());
     }
 
     @BeforeEach
     void startFromACleanSlate() {
         // Only this module's Redis database (2) and tables in signapi_it_gateway are emptied.
         cleanSlate.wipe();
-        upstream.reset();
-        upstream.configure(SharedSimulator.DEFAULTS);
+        upstream.fresh();
     }
 
     /** A message no other test uses. */

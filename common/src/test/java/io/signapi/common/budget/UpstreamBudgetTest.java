@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.signapi.common.RedisKeys;
 import io.signapi.common.budget.UpstreamBudget.Decision;
 import io.signapi.common.upstream.UpstreamProperties;
+import io.signapi.testsupport.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -193,12 +194,8 @@ class UpstreamBudgetTest {
     }
 
     @Test
-    void failsClosedWhenRedisRefusesConnections() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        assertFailsClosed(closedPort);
+    void failsClosedWhenRedisRefusesConnections() {
+        assertFailsClosed(FreePorts.next());
     }
 
     @Test

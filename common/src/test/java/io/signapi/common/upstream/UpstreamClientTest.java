@@ -9,9 +9,7 @@ import io.signapi.common.upstream.UpstreamOutcome.RateLimited;
 import io.signapi.common.upstream.UpstreamOutcome.Rejected;
 import io.signapi.common.upstream.UpstreamOutcome.Signed;
 import io.signapi.common.upstream.VerifyOutcome.Verified;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.signapi.testsupport.FreePorts;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -211,11 +209,8 @@ class UpstreamClientTest {
     }
 
     @Test
-    void mapsARefusedConnectionToFailed() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+    void mapsARefusedConnectionToFailed() {
+        int closedPort = FreePorts.next();
 
         StepVerifier.create(clientFor("http://127.0.0.1:" + closedPort).sign("secret text", TIMEOUT))
                 .assertNext(outcome -> assertThat(outcome).isInstanceOfSatisfying(Failed.class,
@@ -239,11 +234,8 @@ class UpstreamClientTest {
     }
 
     @Test
-    void neverRevealsTheKeyInLogsOutcomesOrMessages(CapturedOutput output) throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+    void neverRevealsTheKeyInLogsOutcomesOrMessages(CapturedOutput output) {
+        int closedPort = FreePorts.next();
         List<Mono<?>> calls = List.of(
                 client.sign("hello private text", TIMEOUT),
                 client.sign("degraded private text", TIMEOUT),

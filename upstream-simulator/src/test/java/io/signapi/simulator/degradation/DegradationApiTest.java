@@ -3,10 +3,11 @@ package io.signapi.simulator.degradation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.signapi.simulator.RunningSimulator;
-import io.signapi.simulator.SimulatorServer;
+import io.signapi.simulator.SimulatorTest;
 import io.signapi.simulator.UpstreamCalls;
+import io.signapi.simulator.UpstreamSimulatorApplication;
 import io.signapi.simulator.admin.CallRecord;
+import io.signapi.simulator.admin.SimulatorAdmin;
 import io.signapi.simulator.behaviour.Behaviour;
 import io.signapi.simulator.behaviour.Outage;
 import java.time.Duration;
@@ -16,16 +17,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.test.context.TestPropertySource;
 import reactor.core.publisher.Flux;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
 
+@SimulatorTest
+@TestPropertySource(properties = {
+        "simulator.seed=42",
+        "simulator.failure-rate=0.5",
+        "simulator.degraded-min-windows=1",
+        "simulator.degraded-max-windows=2",
+        "simulator.latency-min=0ms",
+        "simulator.latency-max=5ms",
+        "upstream.rate-limit.window=1000ms",
+        "upstream.rate-limit.limit=1000000"})
 class DegradationApiTest {
 
     private static final long SEED = 42;
     private static final Duration WINDOW = Duration.ofSeconds(1);
+    /** The same settings as above, for a second, independent instance. */
     private static final Map<String, Object> SETTINGS = Map.of(
             "simulator.seed", SEED,
             "simulator.failure-rate", 0.5,
@@ -39,11 +60,20 @@ class DegradationApiTest {
             Duration.ofSeconds(5), Outage.NONE);
     private static final DegradationModel MODEL = new DegradationModel(SEED);
 
-    @RegisterExtension
-    static final RunningSimulator running = new RunningSimulator(SETTINGS);
+    @Autowired
+    SimulatorAdmin simulator;
 
-    SimulatorServer simulator = running.server();
-    UpstreamCalls upstream = running.calls();
+    @LocalServerPort
+    int port;
+
+    UpstreamCalls upstream;
+
+    @BeforeEach
+    void freshSimulator() {
+        simulator.reset();
+        simulator.restoreConfig();
+        upstream = new UpstreamCalls("http://127.0.0.1:" + port);
+    }
 
     @Test
     void aboutHalfOfFirstCallsFailAsTheSeedDecides() {
@@ -64,9 +94,10 @@ class DegradationApiTest {
         List<String> shuffled = new ArrayList<>(messages);
         Collections.shuffle(shuffled, new Random(5));
 
-        try (SimulatorServer twin = SimulatorServer.start(SETTINGS)) {
+        try (ConfigurableApplicationContext twin = startTwin()) {
+            int twinPort = ((WebServerApplicationContext) twin).getWebServer().getPort();
             Map<String, Integer> here = firstCallOutcomes(upstream, messages, 32);
-            Map<String, Integer> there = firstCallOutcomes(new UpstreamCalls(twin.baseUrl()), shuffled, 7);
+            Map<String, Integer> there = firstCallOutcomes(new UpstreamCalls("http://127.0.0.1:" + twinPort), shuffled, 7);
 
             assertThat(there).isEqualTo(here);
             assertThat(here.values()).contains(200, 502);
@@ -98,6 +129,30 @@ class DegradationApiTest {
         assertThat(calls.stream().filter(call -> call.at() >= first + period))
                 .hasSize(2)
                 .allSatisfy(call -> assertThat(call.status()).isEqualTo(200));
+    }
+
+    /** The packaged application once more, on a random port and on its own Netty resources. */
+    private static ConfigurableApplicationContext startTwin() {
+        // As arguments: they win over upstream-simulator.yml, as they do for the packaged jar.
+        Stream<String> args = Stream.concat(Stream.of("--spring.config.name=" + UpstreamSimulatorApplication.CONFIG_NAME,
+                "--server.port=0"), SETTINGS.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()));
+        return new SpringApplicationBuilder(UpstreamSimulatorApplication.class, OwnNettyResources.class)
+                .run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Closing an application on Reactor Netty's global resources would dispose them under the test's own context;
+     * not a {@code @Configuration}, so the test context does not pick it up.
+     */
+    static class OwnNettyResources {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory factory = new ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            factory.setShutdownQuietPeriod(Duration.ZERO);
+            return factory;
+        }
     }
 
     private static Map<String, Integer> firstCallOutcomes(UpstreamCalls calls, List<String> messages,

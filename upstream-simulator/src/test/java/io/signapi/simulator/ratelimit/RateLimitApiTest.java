@@ -3,32 +3,49 @@ package io.signapi.simulator.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.signapi.simulator.RunningSimulator;
-import io.signapi.simulator.SimulatorServer;
+import io.signapi.simulator.SimulatorTest;
 import io.signapi.simulator.UpstreamCalls;
 import io.signapi.simulator.admin.CallRecord;
+import io.signapi.simulator.admin.SimulatorAdmin;
 import io.signapi.simulator.admin.Stats;
 import java.time.Duration;
-import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
+@SimulatorTest
+@TestPropertySource(properties = {
+        "upstream.rate-limit.limit=2",
+        "upstream.rate-limit.window=" + RateLimitApiTest.WINDOW_MILLIS + "ms",
+        "simulator.failure-rate=0",
+        "simulator.latency-min=0ms",
+        "simulator.latency-max=5ms"})
 class RateLimitApiTest {
 
-    private static final long WINDOW_MILLIS = 2_000;
+    static final long WINDOW_MILLIS = 2_000;
 
-    @RegisterExtension
-    static final RunningSimulator running = new RunningSimulator(Map.of(
-            "upstream.rate-limit.limit", 2,
-            "upstream.rate-limit.window", WINDOW_MILLIS + "ms",
-            "simulator.failure-rate", 0,
-            "simulator.latency-min", "0ms",
-            "simulator.latency-max", "5ms"));
+    @Autowired
+    SimulatorAdmin simulator;
 
-    SimulatorServer simulator = running.server();
-    UpstreamCalls upstream = running.calls();
+    @LocalServerPort
+    int port;
+
+    UpstreamCalls upstream;
+
+    @BeforeEach
+    void freshSimulator() {
+        simulator.reset();
+        simulator.restoreConfig();
+        upstream = new UpstreamCalls(baseUrl());
+    }
+
+    private String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
 
     @Test
     void answers429ToTheCallAfterTheLimitCountsItAndGivesItNoSlot() {
@@ -68,7 +85,7 @@ class RateLimitApiTest {
 
     @Test
     void unauthorizedAndBadRequestsDoNotCount() {
-        WebClient client = UpstreamCalls.webClient(simulator.baseUrl());
+        WebClient client = UpstreamCalls.webClient(baseUrl());
         for (int i = 0; i < 5; i++) {
             assertThat(plainStatus(client, "/crypto/sign?message=x", "wrong-key")).isEqualTo(401);
             assertThat(plainStatus(client, "/crypto/sign", UpstreamCalls.KEY)).isEqualTo(400);

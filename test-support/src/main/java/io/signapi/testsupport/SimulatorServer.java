@@ -1,5 +1,7 @@
-package io.signapi.simulator;
+package io.signapi.testsupport;
 
+import io.signapi.simulator.SimulatorConfiguration;
+import io.signapi.simulator.UpstreamSimulatorApplication;
 import io.signapi.simulator.admin.CallRecord;
 import io.signapi.simulator.admin.SimulatorAdmin;
 import io.signapi.simulator.admin.Stats;
@@ -27,8 +29,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.client.ReactorResourceFactory;
 
 /**
- * Runs the simulator inside another JVM, typically a test of another module: a random port by default, only the
- * auto-configuration a WebFlux server needs (whatever else is on the classpath), and only {@code upstream-simulator.yml}.
+ * Runs the simulator inside a test's JVM: a random port by default, only the auto-configuration a WebFlux server
+ * needs (whatever else is on the classpath), and only {@code upstream-simulator.yml}. Tests normally reach it through
+ * {@link Simulator}.
  *
  * <pre>{@code
  * try (SimulatorServer upstream = SimulatorServer.start(Map.of("upstream.rate-limit.window", "2s"))) {
