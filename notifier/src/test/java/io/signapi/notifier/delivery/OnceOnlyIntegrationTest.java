@@ -17,7 +17,6 @@ import io.signapi.notifier.NotifierApplication;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import io.signapi.notifier.support.NotifierIntegrationTest;
-import io.signapi.notifier.support.SharedMail;
 
 /** A redelivered event or a second notifier instance never sends a mail or a webhook twice. */
 class OnceOnlyIntegrationTest extends NotifierIntegrationTest {
@@ -41,7 +40,7 @@ class OnceOnlyIntegrationTest extends NotifierIntegrationTest {
         // The same event once more, after delivery: the rows are final, nothing is sent.
         publish(event);
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
-                .until(() -> mails().size() == 1 && receiver.requests(path).size() == 1);
+                .until(() -> mails().size() == 1 && requests(path).size() == 1);
         assertThat(attempts(event.requestId(), Channel.EMAIL)).isEqualTo(1);
         assertThat(attempts(event.requestId(), Channel.WEBHOOK)).isEqualTo(1);
     }
@@ -56,7 +55,8 @@ class OnceOnlyIntegrationTest extends NotifierIntegrationTest {
                         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                         "--spring.r2dbc.url=" + r2dbcUrl,
                         "--spring.flyway.url=" + flywayUrl,
-                        "--spring.mail.port=" + SharedMail.port())) {
+                        "--spring.mail.host=127.0.0.1",
+                        "--spring.mail.port=" + smtp.port())) {
             assertThat(second.getEnvironment().getProperty("spring.r2dbc.url")).isEqualTo(r2dbcUrl)
                     .contains("signapi_it_notifier");
             List<SignCompleted> events = new ArrayList<>();
@@ -76,7 +76,7 @@ class OnceOnlyIntegrationTest extends NotifierIntegrationTest {
             await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3))
                     .until(() -> mails().size() == events.size());
             for (String path : paths) {
-                assertThat(receiver.requests(path)).hasSize(1);
+                assertThat(requests(path)).hasSize(1);
             }
             assertThat(mails()).extracting(OnceOnlyIntegrationTest::recipient)
                     .containsExactlyInAnyOrderElementsOf(events.stream().map(SignCompleted::email).toList());

@@ -11,7 +11,6 @@ import io.signapi.common.event.SignCompleted;
 import io.signapi.notifier.delivery.Channel;
 import io.signapi.notifier.support.MailParts;
 import io.signapi.notifier.support.NotifierIntegrationTest;
-import io.signapi.notifier.support.SharedMail;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 
@@ -90,7 +89,7 @@ class EmailDeliveryIntegrationTest extends NotifierIntegrationTest {
 
     @Test
     void retriesWhileSmtpIsDownAndSendsExactlyOneMailOnceItIsBack() {
-        SharedMail.stop();
+        smtp.cut();
         try {
             SignCompleted event = signed("erin@example.com", null);
 
@@ -100,7 +99,7 @@ class EmailDeliveryIntegrationTest extends NotifierIntegrationTest {
             assertThat(status(event.requestId(), Channel.EMAIL)).isEqualTo("RETRYING");
             assertThat((String) notification(event.requestId(), Channel.EMAIL).get("last_error")).contains("SMTP");
         } finally {
-            SharedMail.restart();
+            smtp.resume();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> mails().size() == 1);
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> mails().size() == 1);

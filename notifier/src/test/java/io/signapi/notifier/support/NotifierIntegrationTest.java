@@ -23,21 +23,28 @@ import io.signapi.common.event.SignCompleted;
 import io.signapi.common.event.Topics;
 import io.signapi.notifier.delivery.Channel;
 import io.signapi.testsupport.CleanSlate;
+import io.signapi.testsupport.HttpReceiver;
 import io.signapi.testsupport.IntegrationTest;
+import io.signapi.testsupport.MailServer;
+import io.signapi.testsupport.TcpProxy;
 import jakarta.mail.internet.MimeMessage;
 
 /**
  * The application context the notifier's integration tests share: the whole notifier with an embedded KRaft broker
  * ({@code sign.results} with 3 partitions), the local MariaDB ({@code signapi_it_notifier}), GreenMail as the SMTP
- * server and a local HTTP receiver, with the shrunken schedule of application-test.yml. Each test starts from empty
- * tables, no mail and a fresh receiver; it writes the rows the worker would have written and publishes the events.
+ * server (reached through a proxy, so a test can cut it off) and a local HTTP receiver, with the shrunken schedule
+ * of application-test.yml. Each test starts from empty tables, no mail, a forwarding proxy and a fresh receiver; it
+ * writes the rows the worker would have written and publishes the events.
  */
 @IntegrationTest(database = "signapi_it_notifier", redisDatabase = 4, topics = Topics.SIGN_RESULTS, partitions = 3)
 public abstract class NotifierIntegrationTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    protected static final HttpReceiver receiver = new HttpReceiver();
+    // JVM-wide, like the contexts that point at them; not registered as extensions, which would close them per class.
+    protected static final MailServer mail = MailServer.shared();
+    protected static final TcpProxy smtp = TcpProxy.to(mail.smtpPort());
+    protected static final HttpReceiver receiver = HttpReceiver.start();
 
     @Autowired
     protected DatabaseClient db;
@@ -53,13 +60,15 @@ public abstract class NotifierIntegrationTest {
 
     @DynamicPropertySource
     static void mailServer(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.port", SharedMail::port);
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", smtp::port);
     }
 
     @BeforeEach
     void startFromACleanSlate() {
         cleanSlate.wipeTables();
-        SharedMail.purge();
+        smtp.resume();
+        mail.purge();
         receiver.reset();
     }
 
@@ -139,7 +148,12 @@ public abstract class NotifierIntegrationTest {
 
     /** Every mail GreenMail received since this test began. */
     protected static List<MimeMessage> mails() {
-        return List.of(SharedMail.get().getReceivedMessages());
+        return mail.received();
+    }
+
+    /** The webhook requests received for one path since this test began. */
+    protected static List<HttpReceiver.Request> requests(String path) {
+        return receiver.requests().stream().filter(r -> r.path().equals(path)).toList();
     }
 
     protected List<DeadLetterRecords.Letter> deadLetters() {

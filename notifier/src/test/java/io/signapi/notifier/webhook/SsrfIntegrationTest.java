@@ -32,6 +32,6 @@ class SsrfIntegrationTest extends NotifierIntegrationTest {
         assertThat((String) notification(event.requestId(), Channel.WEBHOOK).get("last_error"))
                 .contains("internal address").contains("webhook.allow-private is false");
         assertThat(notification(event.requestId(), Channel.WEBHOOK)).containsEntry("next_attempt_at", null);
-        assertThat(receiver.requests(path)).isEmpty();
+        assertThat(requests(path)).isEmpty();
     }
 }

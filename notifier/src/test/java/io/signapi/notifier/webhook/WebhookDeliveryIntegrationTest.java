@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +17,7 @@ import io.signapi.common.event.EventJson;
 import io.signapi.common.event.SignCompleted;
 import io.signapi.notifier.delivery.Channel;
 import io.signapi.notifier.support.DeadLetterRecords.Letter;
-import io.signapi.notifier.support.HttpReceiver.Reply;
-import io.signapi.notifier.support.HttpReceiver.Request;
+import io.signapi.testsupport.HttpReceiver.Request;
 import io.signapi.notifier.support.NotifierIntegrationTest;
 import tools.jackson.databind.JsonNode;
 
@@ -34,18 +34,18 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
 
         publish(event);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests(path).size() == 1);
-        Request request = receiver.requests(path).getFirst();
+        await().atMost(Duration.ofSeconds(15)).until(() -> requests(path).size() == 1);
+        Request request = requests(path).getFirst();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("content-type")).startsWith("application/json");
         assertThat(request.header("webhook-id")).isEqualTo("msg_" + event.requestId());
         assertThat(request.header("x-request-id")).isEqualTo(event.requestId().toString());
         assertThat(request.header("webhook-signature").split(" ")).hasSize(2).allMatch(s -> s.startsWith("v1,"));
-        assertThatCode(() -> new Webhook(WebhookProperties.LOCAL_SECRET).verify(request.body(), request.headers()))
+        assertThatCode(() -> new Webhook(WebhookProperties.LOCAL_SECRET).verify(request.bodyText(), request.headers()))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> new Webhook(PREVIOUS_SECRET).verify(request.body(), request.headers()))
+        assertThatCode(() -> new Webhook(PREVIOUS_SECRET).verify(request.bodyText(), request.headers()))
                 .doesNotThrowAnyException();
-        JsonNode body = EventJson.mapper().readTree(request.body());
+        JsonNode body = EventJson.mapper().readTree(request.bodyText());
         assertThat(body.get("requestId").asString()).isEqualTo(event.requestId().toString());
         assertThat(body.get("status").asString()).isEqualTo("SIGNED");
         assertThat(body.get("message").asString()).isEqualTo(event.message());
@@ -65,10 +65,10 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
 
         publish(event);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests(path).size() == 1);
-        Request request = receiver.requests(path).getFirst();
-        new Webhook(WebhookProperties.LOCAL_SECRET).verify(request.body(), request.headers());
-        JsonNode body = EventJson.mapper().readTree(request.body());
+        await().atMost(Duration.ofSeconds(15)).until(() -> requests(path).size() == 1);
+        Request request = requests(path).getFirst();
+        new Webhook(WebhookProperties.LOCAL_SECRET).verify(request.bodyText(), request.headers());
+        JsonNode body = EventJson.mapper().readTree(request.bodyText());
         assertThat(body.get("status").asString()).isEqualTo("FAILED");
         assertThat(body.get("reason").asString()).isEqualTo("REJECTED");
         assertThat(body.has("signature")).isFalse();
@@ -77,14 +77,14 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
     @Test
     void retriesAfterTwoServerErrorsAndDeliversOnceWithTheSameId() {
         String path = hookPath();
-        receiver.script(path, Reply.status(500), Reply.status(500));
+        receiver.respond(500, 500);
         SignCompleted event = signed(null, receiver.url(path));
 
         publish(event);
 
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> "DELIVERED".equals(status(event.requestId(), Channel.WEBHOOK)));
-        List<Request> requests = receiver.requests(path);
+        List<Request> requests = requests(path);
         assertThat(requests).hasSize(3);
         assertThat(requests).extracting(r -> r.header("webhook-id")).containsOnly("msg_" + event.requestId());
         assertThat(attempts(event.requestId(), Channel.WEBHOOK)).isEqualTo(3);
@@ -94,16 +94,16 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
     @Test
     void honoursRetryAfter() {
         String path = hookPath();
-        receiver.script(path, Reply.status(503).withHeader("Retry-After", "2"));
+        receiver.respondWith(503, Map.of("Retry-After", "2"));
         SignCompleted event = signed(null, receiver.url(path));
 
         publish(event);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> requests(path).size() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> "RETRYING".equals(status(event.requestId(), Channel.WEBHOOK)));
         assertThat((String) notification(event.requestId(), Channel.WEBHOOK).get("last_error")).isEqualTo("HTTP 503");
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2);
-        List<Request> requests = receiver.requests(path);
+        await().atMost(Duration.ofSeconds(10)).until(() -> requests(path).size() == 2);
+        List<Request> requests = requests(path);
         // The schedule alone would have retried after 200 ms ± 20 %.
         assertThat(Duration.between(requests.get(0).at(), requests.get(1).at())).isGreaterThanOrEqualTo(
                 Duration.ofSeconds(2));
@@ -113,19 +113,21 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
     void treats404And410AsPermanent() {
         String missing = hookPath();
         String gone = hookPath();
-        receiver.script(missing, Reply.status(404), Reply.status(200));
-        receiver.script(gone, Reply.status(410), Reply.status(200));
         SignCompleted toMissing = signed(null, receiver.url(missing));
         SignCompleted toGone = signed(null, receiver.url(gone));
 
+        // One at a time: the receiver's script is shared by every path.
+        receiver.respond(404);
         publish(toMissing);
-        publish(toGone);
-
         await().atMost(Duration.ofSeconds(15)).until(() -> "FAILED".equals(status(toMissing.requestId(),
-                Channel.WEBHOOK)) && "FAILED".equals(status(toGone.requestId(), Channel.WEBHOOK)));
+                Channel.WEBHOOK)));
+        receiver.respond(410);
+        publish(toGone);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "FAILED".equals(status(toGone.requestId(),
+                Channel.WEBHOOK)));
         // Longer than the whole shrunken schedule: a retry would have come by now.
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
-                .until(() -> receiver.requests(missing).size() == 1 && receiver.requests(gone).size() == 1);
+                .until(() -> requests(missing).size() == 1 && requests(gone).size() == 1);
         assertThat((String) notification(toMissing.requestId(), Channel.WEBHOOK).get("last_error"))
                 .isEqualTo("HTTP 404");
         assertThat((String) notification(toGone.requestId(), Channel.WEBHOOK).get("last_error"))
@@ -136,8 +138,7 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
     @Test
     void givesUpAfterTheScheduleAndPublishesTheResultToTheDeadLetterTopic() throws Exception {
         String path = hookPath();
-        receiver.script(path, Reply.status(500), Reply.status(500), Reply.status(500), Reply.status(500),
-                Reply.status(500));
+        receiver.byDefault(500);
         SignCompleted event = signed("grace@example.com", receiver.url(path));
 
         publish(event);
@@ -145,7 +146,7 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> "FAILED".equals(status(event.requestId(), Channel.WEBHOOK)));
         // The first try and one retry per entry of the 3-entry schedule.
-        assertThat(receiver.requests(path)).hasSize(4);
+        assertThat(requests(path)).hasSize(4);
         assertThat(attempts(event.requestId(), Channel.WEBHOOK)).isEqualTo(4);
         assertThat((String) notification(event.requestId(), Channel.WEBHOOK).get("last_error"))
                 .contains("HTTP 500").contains("retries exhausted");
@@ -172,15 +173,15 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
     void treatsARedirectAsAFailureAndDoesNotFollowIt() {
         String path = hookPath();
         String elsewhere = hookPath();
-        receiver.script(path, Reply.status(302).withHeader("Location", receiver.url(elsewhere)));
+        receiver.respondWith(302, Map.of("Location", receiver.url(elsewhere)));
         SignCompleted event = signed(null, receiver.url(path));
 
         publish(event);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> "DELIVERED".equals(status(event.requestId(),
                 Channel.WEBHOOK)));
-        assertThat(receiver.requests(path)).hasSize(2);
-        assertThat(receiver.requests(elsewhere)).isEmpty();
+        assertThat(requests(path)).hasSize(2);
+        assertThat(requests(elsewhere)).isEmpty();
     }
 
     @Test
@@ -194,8 +195,8 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
                 .until(() -> "FAILED".equals(status(event.requestId(), Channel.WEBHOOK)));
         assertThat((String) notification(event.requestId(), Channel.WEBHOOK).get("last_error"))
                 .contains("control characters");
-        assertThat(receiver.all()).noneMatch(r -> r.headers().containsKey("x-injected"));
-        assertThat(receiver.requests(path)).isEmpty();
+        assertThat(receiver.requests()).noneMatch(r -> r.headers().containsKey("x-injected"));
+        assertThat(requests(path)).isEmpty();
     }
 
     @Test
@@ -207,7 +208,7 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
 
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> "DELIVERED".equals(status(event.requestId(), Channel.WEBHOOK)));
-        assertThat(receiver.requests(path)).hasSize(1);
-        assertThat(receiver.requests(path).getFirst().header("host")).isEqualTo("localhost:" + receiver.port());
+        assertThat(requests(path)).hasSize(1);
+        assertThat(requests(path).getFirst().header("host")).isEqualTo("localhost:" + receiver.port());
     }
 }
