@@ -54,8 +54,10 @@ class KafkaConfiguration {
             @SuppressWarnings("unchecked")
             DefaultKafkaConsumerFactory<String, SignCompleted> results =
                     (DefaultKafkaConsumerFactory<String, SignCompleted>) (DefaultKafkaConsumerFactory<?, ?>) factory;
-            results.setKeyDeserializer(new StringDeserializer());
-            results.setValueDeserializer(new ErrorHandlingDeserializer<>(EventJson.deserializer(SignCompleted.class)));
+            // Suppliers: every consumer the factory creates (after a rebalance or restart too) gets its own instances.
+            results.setKeyDeserializerSupplier(StringDeserializer::new);
+            results.setValueDeserializerSupplier(
+                    () -> new ErrorHandlingDeserializer<>(EventJson.deserializer(SignCompleted.class)));
         };
     }
 

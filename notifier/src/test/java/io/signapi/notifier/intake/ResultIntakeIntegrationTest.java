@@ -52,8 +52,13 @@ class ResultIntakeIntegrationTest extends NotifierIntegrationTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> "DELIVERED".equals(status(after.requestId(),
                 Channel.EMAIL)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().stream()
-                .anyMatch(letter -> key.equals(letter.key()) && "{not json".equals(letter.value())));
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(deadLetters()).anySatisfy(letter -> {
+                    assertThat(letter.key()).isEqualTo(key);
+                    assertThat(letter.value()).isEqualTo("{not json");
+                    assertThat(letter.partition()).isZero();
+                    assertThat(letter.headers()).containsKey("kafka_dlt-exception-fqcn");
+                }));
     }
 
     @Test
