@@ -12,8 +12,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -55,7 +55,10 @@ public abstract class NotifierIntegrationTest {
     @Autowired
     private CleanSlate cleanSlate;
 
-    @Value("${spring.kafka.bootstrap-servers}")
+    @Autowired
+    private EmbeddedKafkaBroker broker;
+
+    /** This context's broker; the system property of that name follows whichever context started last. */
     protected String bootstrapServers;
 
     @DynamicPropertySource
@@ -66,6 +69,7 @@ public abstract class NotifierIntegrationTest {
 
     @BeforeEach
     void startFromACleanSlate() {
+        bootstrapServers = broker.getBrokersAsString();
         cleanSlate.wipeTables();
         smtp.resume();
         mail.purge();
