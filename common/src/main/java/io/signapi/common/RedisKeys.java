@@ -1,15 +1,24 @@
 package io.signapi.common;
 
-/** The Redis key names every process shares (docs/ARCHITECTURE.md, "Redis keys"). */
+/**
+ * The Redis key names every process shares (docs/ARCHITECTURE.md, "Redis keys"). Redis may evict any key with an
+ * expiry ({@code volatile-lru}), so only cache-like keys carry one; the limiter's keys never do.
+ */
 public final class RedisKeys {
 
-    /** The limiter's sliding-window log, a sorted set scored by Redis time in microseconds. */
+    /**
+     * The limiter's sliding-window log, a sorted set scored by Redis time in microseconds; no expiry, the limiter's
+     * script trims what has left the window.
+     */
     public static final String BUDGET_UPSTREAM = "budget:upstream";
 
-    /** Present while the worker has due work; the gateway then leaves the worker reserve free. */
+    /**
+     * Epoch millis (Redis time) until which the worker has due work; while it lies in the future the gateway leaves
+     * the worker reserve free. No expiry: it lapses when the Redis clock passes it.
+     */
     public static final String BUDGET_WORKER_WAITING = "budget:worker-waiting";
 
-    /** Epoch millis (Redis time) before which nobody is admitted, set after an upstream 429. */
+    /** Epoch millis (Redis time) before which nobody is admitted, set after an upstream 429; no expiry. */
     public static final String BUDGET_PAUSED_UNTIL = "budget:paused-until";
 
     /** The worker's backlog figures, a hash read by the gateway for estimates and admission control. */
@@ -18,7 +27,10 @@ public final class RedisKeys {
     private RedisKeys() {
     }
 
-    /** Cached signature of a message. */
+    /**
+     * Cached signature of a message, with the evictable expiry {@code cache.signature-ttl} (refreshed on a hit); the
+     * durable copy is the worker's database row.
+     */
     public static String sig(String messageHash) {
         return "sig:" + messageHash;
     }

@@ -2,6 +2,7 @@ package io.signapi.testsupport;
 
 import io.signapi.simulator.admin.CallRecord;
 import io.signapi.simulator.admin.Stats;
+import io.signapi.simulator.degradation.Plan;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -116,6 +117,11 @@ public final class Simulator implements BeforeAllCallback, BeforeEachCallback, A
     /** The whole current config, as {@code GET /__sim/config}. */
     public Map<String, Object> config() {
         return server().config();
+    }
+
+    /** As {@code GET /__sim/plan}: whether the message's first call fails and for how long it then stays degraded. */
+    public Plan plan(String message) {
+        return server().plan(message);
     }
 
     /** {@link #reset()} and {@link #restoreConfig()}: what the extension does before each test. */

@@ -5,6 +5,7 @@ import io.signapi.simulator.UpstreamSimulatorApplication;
 import io.signapi.simulator.admin.CallRecord;
 import io.signapi.simulator.admin.SimulatorAdmin;
 import io.signapi.simulator.admin.Stats;
+import io.signapi.simulator.degradation.Plan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,12 +97,20 @@ public final class SimulatorServer implements AutoCloseable {
         return admin.calls();
     }
 
+    /** As {@code GET /__sim/plan}: whether the message's first call fails and for how long it then stays degraded. */
+    public Plan plan(String message) {
+        return admin.plan(message);
+    }
+
     /** As {@code POST /__sim/reset}: clears counters, the log, the rate-limit window and message degradation. */
     public void reset() {
         admin.reset();
     }
 
-    /** As {@code POST /__sim/config}, e.g. {@code Map.of("failureRate", 0, "outage", "hang")}; answers the config. */
+    /**
+     * As {@code POST /__sim/config}, e.g. {@code Map.of("failureRate", 0, "outage", "hang")} or
+     * {@code Map.of("apiKey", "another-key")}; answers the config.
+     */
     public Map<String, Object> configure(Map<String, ?> changes) {
         return admin.configure(changes);
     }

@@ -74,9 +74,17 @@ public final class TestStoresFactory implements ContextCustomizerFactory {
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
             MutablePropertySources sources = context.getEnvironment().getPropertySources();
             MapPropertySource stores = new MapPropertySource(PROPERTY_SOURCE, properties(database, redisDatabase));
-            // Below a test's own inlined properties, above every config file.
-            if (sources.contains(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)) {
-                sources.addAfter(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, stores);
+            // Below a test's own inlined and dynamic properties, above every config file.
+            String anchor = null;
+            for (String name : List.of(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME,
+                    "Dynamic Test Properties")) {
+                if (sources.contains(name) && (anchor == null
+                        || sources.precedenceOf(sources.get(name)) > sources.precedenceOf(sources.get(anchor)))) {
+                    anchor = name;
+                }
+            }
+            if (anchor != null) {
+                sources.addAfter(anchor, stores);
             } else {
                 sources.addFirst(stores);
             }

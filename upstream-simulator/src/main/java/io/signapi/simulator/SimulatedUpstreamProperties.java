@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The {@code upstream.*} settings the simulator shares with the apps: the key it accepts and the rate limit it enforces.
  *
- * @param apiKey the only value of {@code Authorization} accepted by {@code /crypto/*}
+ * @param apiKey the value of {@code Authorization} accepted by {@code /crypto/*} at start; {@code apiKey} in
+ *     {@code POST /__sim/config} changes it
  * @param rateLimit at most {@code limit} calls admitted in any {@code window}
  */
 @ConfigurationProperties("upstream")

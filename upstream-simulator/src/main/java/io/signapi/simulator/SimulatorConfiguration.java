@@ -38,9 +38,9 @@ public class SimulatorConfiguration {
     }
 
     @Bean
-    BehaviourControl behaviourControl(SimulatorProperties settings) {
+    BehaviourControl behaviourControl(SimulatorProperties settings, SimulatedUpstreamProperties upstream) {
         try {
-            return new BehaviourControl(settings.initialBehaviour());
+            return new BehaviourControl(settings.initialBehaviour(upstream.apiKey()));
         } catch (InvalidChangeException e) {
             throw new IllegalArgumentException("Invalid simulator.* setting: " + e.getMessage(), e);
         }
@@ -69,10 +69,9 @@ public class SimulatorConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> cryptoRoutes(SimulatedUpstreamProperties upstream, SlidingWindowLimiter limiter,
-            BehaviourControl behaviour, Degradation degradation, MessageSigner signer, CallRecorder recorder) {
-        return new CryptoRoutes(upstream.apiKey(), limiter, behaviour, degradation, signer, recorder,
-                Clock.systemUTC()).routes();
+    RouterFunction<ServerResponse> cryptoRoutes(SlidingWindowLimiter limiter, BehaviourControl behaviour,
+            Degradation degradation, MessageSigner signer, CallRecorder recorder) {
+        return new CryptoRoutes(limiter, behaviour, degradation, signer, recorder, Clock.systemUTC()).routes();
     }
 
     @Bean

@@ -43,9 +43,9 @@ public record SimulatorProperties(
         }
     }
 
-    /** The behaviour the simulator starts with; validated like a runtime change. */
-    public Behaviour initialBehaviour() {
+    /** The behaviour the simulator starts with, accepting {@code apiKey}; validated like a runtime change. */
+    public Behaviour initialBehaviour(String apiKey) {
         return new Behaviour(failureRate, degradedMinWindows, degradedMaxWindows, latencyMin, latencyMax, slowShare,
-                slow, outage);
+                slow, outage, apiKey);
     }
 }

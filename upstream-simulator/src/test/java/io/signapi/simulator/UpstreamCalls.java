@@ -1,6 +1,7 @@
 package io.signapi.simulator;
 
 import java.time.Duration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -22,6 +23,11 @@ public final class UpstreamCalls {
 
     public UpstreamCalls(String baseUrl) {
         this.client = webClient(baseUrl);
+    }
+
+    /** Calls that name their caller in {@code User-Agent}, as the apps' upstream client does. */
+    public UpstreamCalls(String baseUrl, String userAgent) {
+        this.client = webClient(baseUrl).mutate().defaultHeader(HttpHeaders.USER_AGENT, userAgent).build();
     }
 
     /** A WebClient on the tests' own Netty resources. */

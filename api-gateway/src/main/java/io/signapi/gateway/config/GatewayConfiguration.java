@@ -9,15 +9,23 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.cache.SignatureCacheCommands;
+import io.signapi.common.config.CacheProperties;
+import io.signapi.common.config.RedisProperties;
 import io.signapi.common.config.SigningProperties;
 import io.signapi.common.config.WebhookProperties;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamProperties;
 
-/** Wires the shared library classes (upstream client, budget), the clock and the Redis client options. */
+/**
+ * Wires the shared library classes (upstream client, budget, signature cache commands, the bounded Redis path), the
+ * clock and the Redis client options.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, WebhookProperties.class})
+@EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, WebhookProperties.class,
+        CacheProperties.class, RedisProperties.class})
 class GatewayConfiguration {
 
     @Bean
@@ -39,8 +47,20 @@ class GatewayConfiguration {
         return new UpstreamClient(WebClient.builder(), upstream, "api-gateway/" + gateway.instanceId());
     }
 
+    /** The one bounded path of every Redis command of this process, the budget's included ({@code redis.timeout}). */
     @Bean
-    UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream) {
-        return new UpstreamBudget(redis, upstream);
+    BoundedCalls redisCalls(RedisProperties redis) {
+        return new BoundedCalls(redis.timeout(), "gateway-redis-");
+    }
+
+    @Bean
+    UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream,
+            BoundedCalls redisCalls) {
+        return new UpstreamBudget(redis, upstream, redisCalls);
+    }
+
+    @Bean
+    SignatureCacheCommands signatureCacheCommands(ReactiveStringRedisTemplate redis, CacheProperties cache) {
+        return new SignatureCacheCommands(redis, cache);
     }
 }

@@ -7,15 +7,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 import io.signapi.common.config.InstanceIds;
+import io.signapi.common.config.RedisProperties;
 
 /**
- * The gateway's own settings ({@code gateway.*}); every time bound on the request path comes from here.
+ * The gateway's own settings ({@code gateway.*}); every time bound on the request path comes from here, except the
+ * Redis bound, which every app shares ({@code redis.timeout}).
  *
  * @param maxMessageBytes   the longest message accepted, in UTF-8 bytes
  * @param directTimeout     the longest a direct upstream call may take
  * @param acceptTimeout     the longest we wait for Kafka to acknowledge a request before answering 503
  * @param deadline          the gateway's own bound for answering, kept under the 2 s promise
- * @param redisTimeout      the bound on each Redis command on the request path
  * @param databaseTimeout   the bound on each MySQL query on the request path
  * @param healthTimeout     the bound on the Kafka readiness check
  * @param backlogRefresh    how long one read of the worker's backlog figures is reused
@@ -33,7 +34,6 @@ public record GatewayProperties(
         @DefaultValue("1200ms") Duration directTimeout,
         @DefaultValue("500ms") Duration acceptTimeout,
         @DefaultValue("1800ms") Duration deadline,
-        @DefaultValue("150ms") Duration redisTimeout,
         @DefaultValue("300ms") Duration databaseTimeout,
         @DefaultValue("1s") Duration healthTimeout,
         @DefaultValue("1s") Duration backlogRefresh,
@@ -56,7 +56,7 @@ public record GatewayProperties(
     }
 
     /** The time the accept path (backlog read, Kafka acknowledgement, marker write) needs after a direct attempt. */
-    public Duration acceptPathReserve() {
-        return acceptTimeout.plus(redisTimeout.multipliedBy(2));
+    public Duration acceptPathReserve(RedisProperties redis) {
+        return acceptTimeout.plus(redis.timeout().multipliedBy(2));
     }
 }

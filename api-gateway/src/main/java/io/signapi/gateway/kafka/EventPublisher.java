@@ -1,22 +1,21 @@
 package io.signapi.gateway.kafka;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
+import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.SignatureObtained;
 import io.signapi.common.event.Topics;
 import io.signapi.gateway.config.GatewayProperties;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Publishes the gateway's events: a request only counts as accepted once the broker acknowledged it (acks=all)
@@ -26,25 +25,29 @@ import reactor.core.scheduler.Schedulers;
 public class EventPublisher implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+    // Kafka's own defaults, for a producer configured without them.
+    private static final long DEFAULT_MAX_BLOCK_MS = 60_000;
+    private static final long DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
 
     private final KafkaTemplate<String, Object> kafka;
-    private final Duration acceptTimeout;
     // send() can block for up to max.block.ms while metadata is missing: never on an event loop, and never
-    // interrupted when the caller gives up (the executor does not interrupt).
-    private final ExecutorService executor =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-kafka-", 0).factory());
-    private final Scheduler sender = Schedulers.fromExecutor(executor::execute);
+    // interrupted when the caller gives up.
+    private final BoundedCalls sends;
+    // A signature's send is not waited for; the producer itself settles it within max.block.ms + delivery.timeout.ms.
+    private final Duration signatureBound;
 
     public EventPublisher(KafkaTemplate<String, Object> kafka, GatewayProperties gateway) {
         this.kafka = kafka;
-        this.acceptTimeout = gateway.acceptTimeout();
+        this.sends = new BoundedCalls(gateway.acceptTimeout(), "gateway-kafka-");
+        Map<String, Object> producer = kafka.getProducerFactory().getConfigurationProperties();
+        this.signatureBound = Duration.ofMillis(
+                millis(producer, ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK_MS)
+                        + millis(producer, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DEFAULT_DELIVERY_TIMEOUT_MS));
     }
 
     /** Completes once the broker acknowledged the request; errors when it did not within the accept timeout. */
     public Mono<Void> publishRequest(SignRequested event) {
-        return Mono.fromFuture(() -> kafka.send(Topics.SIGN_REQUESTS, event.messageHash(), event))
-                .subscribeOn(sender)
-                .timeout(acceptTimeout)
+        return sends.bounded(Mono.fromFuture(() -> kafka.send(Topics.SIGN_REQUESTS, event.messageHash(), event)))
                 .doOnError(e -> log.warn("request {} hash={} not acknowledged by Kafka: {}", event.requestId(),
                         event.messageHash(), e.toString()))
                 .then();
@@ -52,16 +55,20 @@ public class EventPublisher implements DisposableBean {
 
     /** Publishes a signature without waiting; a lost one costs only a later upstream call by the worker. */
     public void publishSignature(SignatureObtained event) {
-        Mono.fromFuture(() -> kafka.send(Topics.SIGN_SIGNATURES, event.messageHash(), event))
-                .subscribeOn(sender)
+        sends.bounded(Mono.fromFuture(() -> kafka.send(Topics.SIGN_SIGNATURES, event.messageHash(), event)),
+                        signatureBound)
                 .subscribe(
                         result -> log.debug("signature published hash={}", event.messageHash()),
                         e -> log.warn("signature hash={} not published: {}", event.messageHash(), e.toString()));
     }
 
+    private static long millis(Map<String, Object> config, String name, long fallback) {
+        Object value = config.get(name);
+        return value == null ? fallback : Long.parseLong(value.toString().trim());
+    }
+
     @Override
     public void destroy() {
-        sender.dispose();
-        executor.shutdown();
+        sends.close();
     }
 }

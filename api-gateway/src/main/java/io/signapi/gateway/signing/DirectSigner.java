@@ -12,9 +12,9 @@ import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.signapi.common.budget.Admission;
 import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.config.RedisProperties;
 import io.signapi.common.event.SignatureObtained;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamOutcome;
@@ -40,6 +40,7 @@ class DirectSigner {
     private final EventPublisher publisher;
     private final Clock clock;
     private final Calls calls;
+    private final DirectAttempts attempts;
     private final Duration directTimeout;
     private final Duration redisTimeout;
     private final Duration acceptPathReserve;
@@ -50,16 +51,18 @@ class DirectSigner {
     private final AtomicLong noSlotUntilNanos = new AtomicLong(System.nanoTime());
 
     DirectSigner(UpstreamBudget budget, UpstreamClient upstream, SignatureCache cache, EventPublisher publisher,
-            Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties) {
+            Clock clock, MeterRegistry meters, GatewayProperties gateway, UpstreamProperties upstreamProperties,
+            RedisProperties redis, DirectAttempts attempts) {
         this.budget = budget;
         this.upstream = upstream;
         this.cache = cache;
         this.publisher = publisher;
         this.clock = clock;
         this.calls = Calls.registeredIn(meters);
+        this.attempts = attempts;
         this.directTimeout = gateway.directTimeout();
-        this.redisTimeout = gateway.redisTimeout();
-        this.acceptPathReserve = gateway.acceptPathReserve();
+        this.redisTimeout = redis.timeout();
+        this.acceptPathReserve = gateway.acceptPathReserve(redis);
         // A failing message stays degraded for 0.75 to 5 windows upstream; one window keeps the gateway off it.
         this.backoff = upstreamProperties.rateLimit().window();
         this.caller = "api-gateway/" + gateway.instanceId();
@@ -91,8 +94,8 @@ class DirectSigner {
         if (System.nanoTime() - noSlotUntilNanos.get() < 0) {
             return Mono.just(Result.NOT_SIGNED);
         }
+        // Bounded by redis.timeout on the shared Redis path; past it the budget refuses (fail closed).
         return budget.tryAcquire(Caller.GATEWAY)
-                .timeout(redisTimeout, Mono.fromSupplier(() -> Admission.deny(redisTimeout)))
                 .flatMap(admission -> {
                     if (!admission.granted()) {
                         log.debug("no gateway budget slot hash={} for {}", command.messageHash(), admission.waitFor());
@@ -103,7 +106,7 @@ class DirectSigner {
                     // Leave room for the cache write after a success.
                     Duration callTimeout = min(directTimeout,
                             deadline.remaining().minus(acceptPathReserve).minus(redisTimeout));
-                    return upstream.sign(command.message(), callTimeout)
+                    return attempts.recorded(command.messageHash(), upstream.sign(command.message(), callTimeout))
                             .flatMap(outcome -> handle(command, outcome));
                 });
     }

@@ -12,9 +12,9 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 
 import io.signapi.common.MessageHash;
-import io.signapi.common.budget.Admission;
 import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
+import io.signapi.common.config.RedisProperties;
 import io.signapi.common.upstream.UpstreamClient;
 import io.signapi.common.upstream.UpstreamOutcome;
 import io.signapi.common.upstream.UpstreamProperties;
@@ -45,11 +45,11 @@ class VerifyService {
     private final SignRequestValidator validator;
     private final RateLimit rateLimit;
     private final Duration databaseTimeout;
-    private final Duration redisTimeout;
     private final Duration callTimeout;
 
     VerifyService(SignatureCache cache, DatabaseClient db, UpstreamBudget budget, UpstreamClient upstream,
-            SignRequestValidator validator, UpstreamProperties upstreamProperties, GatewayProperties gateway) {
+            SignRequestValidator validator, UpstreamProperties upstreamProperties, GatewayProperties gateway,
+            RedisProperties redis) {
         this.cache = cache;
         this.db = db;
         this.budget = budget;
@@ -57,9 +57,8 @@ class VerifyService {
         this.validator = validator;
         this.rateLimit = upstreamProperties.rateLimit();
         this.databaseTimeout = gateway.databaseTimeout();
-        this.redisTimeout = gateway.redisTimeout();
         // After the local look-ups and the slot, what the deadline leaves, but never more than a direct call gets.
-        Duration left = gateway.deadline().minus(redisTimeout.multipliedBy(2)).minus(databaseTimeout);
+        Duration left = gateway.deadline().minus(redis.timeout().multipliedBy(2)).minus(databaseTimeout);
         this.callTimeout = left.compareTo(gateway.directTimeout()) < 0 ? left : gateway.directTimeout();
     }
 
@@ -74,8 +73,8 @@ class VerifyService {
     }
 
     private Mono<Boolean> upstream(String message, String signature, String hash) {
+        // Bounded by redis.timeout on the shared Redis path; past it the budget refuses (fail closed).
         return budget.tryAcquire(Caller.GATEWAY)
-                .timeout(redisTimeout, Mono.fromSupplier(() -> Admission.deny(redisTimeout)))
                 .flatMap(admission -> {
                     if (!admission.granted()) {
                         return Mono.error(new UnavailableException(

@@ -66,6 +66,37 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void renewsTheCachedSignaturesExpiryOnAHit() {
+        String message = freshMessage();
+        String key = RedisKeys.sig(MessageHash.of(message));
+        redis.opsForValue().set(key, "cached-signature", Duration.ofMinutes(1)).block();
+
+        sign(message).expectStatus().isOk().expectBody(String.class).isEqualTo("cached-signature");
+
+        // Renewed after the answer, without holding it up.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(redis.getExpire(key).block())
+                .isGreaterThan(Duration.ofDays(29)).isLessThanOrEqualTo(Duration.ofDays(30)));
+        assertThat(upstream.calls()).isEmpty();
+    }
+
+    @Test
+    void renewsAHotSignaturesExpiryOnlyOncePerThirtiethOfIt() {
+        String message = freshMessage();
+        String key = RedisKeys.sig(MessageHash.of(message));
+        redis.opsForValue().set(key, "cached-signature", Duration.ofMinutes(1)).block();
+        sign(message).expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> redis.getExpire(key).block().compareTo(Duration.ofDays(1)) > 0);
+        redis.expire(key, Duration.ofMinutes(1)).block();
+
+        sign(message).expectStatus().isOk().expectBody(String.class).isEqualTo("cached-signature");
+
+        // Renewed a moment ago: this hit costs no second EXPIRE.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> redis.getExpire(key).block().compareTo(Duration.ofMinutes(1)) <= 0);
+    }
+
+    @Test
     void signsDirectlyCachesAndPublishesTheSignature() {
         String message = freshMessage();
         String hash = MessageHash.of(message);
@@ -76,6 +107,9 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
         assertThat(signature).hasSize(344).endsWith("=");
         assertThat(signCalls()).isEqualTo(1);
         assertThat(redis.opsForValue().get(RedisKeys.sig(hash)).block()).isEqualTo(signature);
+        // cache.signature-ttl, 30 days by default: evictable under volatile-lru, the database row stays.
+        assertThat(redis.getExpire(RedisKeys.sig(hash)).block())
+                .isGreaterThan(Duration.ofDays(29)).isLessThanOrEqualTo(Duration.ofDays(30));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 TopicRecords.readAll(bootstrapServers, Topics.SIGN_SIGNATURES).stream()
                         .filter(e -> e.key().equals(hash)).toList())

@@ -2,6 +2,7 @@ package io.signapi.gateway.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,20 @@ class VerifyIntegrationTest extends GatewayIntegrationTest {
         verify(message, "held-signature").expectStatus().isOk()
                 .expectBody().jsonPath("$.valid").isEqualTo(true);
         assertThat(upstream.calls()).isEmpty();
+    }
+
+    @Test
+    void renewsTheHeldSignaturesExpiryWhenConfirmingIt() {
+        String message = freshMessage();
+        String key = RedisKeys.sig(MessageHash.of(message));
+        redis.opsForValue().set(key, "held-signature", Duration.ofMinutes(1)).block();
+
+        verify(message, "held-signature").expectStatus().isOk()
+                .expectBody().jsonPath("$.valid").isEqualTo(true);
+
+        // Read and renewed in one command (GETEX), so renewed by the time the answer is out.
+        assertThat(redis.getExpire(key).block())
+                .isGreaterThan(Duration.ofDays(29)).isLessThanOrEqualTo(Duration.ofDays(30));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.signapi.common.budget;
 
 import io.signapi.common.RedisKeys;
+import io.signapi.common.bounded.BoundedCalls;
+import io.signapi.common.config.RedisProperties;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.common.upstream.UpstreamProperties.RateLimit;
 import java.io.IOException;
@@ -15,7 +17,6 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The one upstream budget shared by every process: a sliding-window log in Redis decided by a Lua script on the
@@ -24,29 +25,32 @@ import reactor.core.scheduler.Schedulers;
  */
 public class UpstreamBudget {
 
-    /** How long a budget decision may take before the caller is refused (fail closed). */
-    public static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
-
     private static final Logger log = LoggerFactory.getLogger(UpstreamBudget.class);
     // Read once; Spring runs them by EVALSHA and sends the text only when Redis lacks it (NOSCRIPT).
     private static final RedisScript<String> ACQUIRE = RedisScript.of(lua("acquire.lua"), String.class);
     private static final RedisScript<Long> PAUSE = RedisScript.of(lua("pause.lua"), Long.class);
+    private static final RedisScript<Long> MARK = RedisScript.of(lua("mark.lua"), Long.class);
     private static final List<String> ACQUIRE_KEYS = List.of(RedisKeys.BUDGET_UPSTREAM,
             RedisKeys.BUDGET_WORKER_WAITING, RedisKeys.BUDGET_PAUSED_UNTIL);
 
     private final ReactiveStringRedisTemplate redis;
     private final RateLimit rateLimit;
-    private final Duration redisTimeout;
+    private final BoundedCalls calls;
     private final Duration failClosedRetry;
 
+    /** A budget with its own bounded path, bounded by {@code redis.timeout}'s default. */
     public UpstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties props) {
-        this(redis, props, REDIS_TIMEOUT);
+        this(redis, props, new BoundedCalls(RedisProperties.defaults().timeout(), "budget-redis-"));
     }
 
-    UpstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties props, Duration redisTimeout) {
+    /**
+     * @param calls the app's bounded path for Redis commands; its bound is how long a decision may take before
+     *              the caller is refused (fail closed)
+     */
+    public UpstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties props, BoundedCalls calls) {
         this.redis = redis;
         this.rateLimit = props.rateLimit();
-        this.redisTimeout = redisTimeout;
+        this.calls = calls;
         // Retry a lost Redis after one margin: short, and it scales with the window like everything else.
         this.failClosedRetry = rateLimit.effectiveMargin();
     }
@@ -56,9 +60,14 @@ public class UpstreamBudget {
         return decide(caller).map(Decision::admission);
     }
 
-    /** Keeps the worker reserve free from the gateway for one window from now; never errors. */
+    /**
+     * Keeps the worker reserve free from the gateway for one window from now (Redis time); the marker is an
+     * instant, not an expiry, so it lapses by itself unless renewed; never errors.
+     */
     public Mono<Void> markWorkerWaiting() {
-        return redis.opsForValue().set(RedisKeys.BUDGET_WORKER_WAITING, "1", rateLimit.window())
+        return redis.execute(MARK, List.of(RedisKeys.BUDGET_WORKER_WAITING),
+                        List.of(Long.toString(rateLimit.window().toMillis())))
+                .next()
                 .transform(this::quietly);
     }
 
@@ -108,11 +117,11 @@ public class UpstreamBudget {
     }
 
     /**
-     * Subscribes on a worker thread and bounds the wait: Lettuce opens its connection synchronously on
-     * subscription, which would otherwise block the caller (an event loop, in the gateway) beyond the timeout.
+     * Keeps the call off the caller's thread and bounds the wait: Lettuce opens its connection synchronously on
+     * subscription, which would otherwise block the caller (an event loop, in the gateway) beyond the bound.
      */
     private <T> Mono<T> offCallerThread(Mono<T> call) {
-        return call.subscribeOn(Schedulers.boundedElastic()).timeout(redisTimeout);
+        return calls.bounded(call);
     }
 
     private static String lua(String name) {

@@ -60,7 +60,7 @@ public class UpstreamClient {
                 (status, body) -> {
                     if (status.value() == 200) {
                         String signature = body.strip();
-                        return signature.isEmpty() ? new Failed("upstream answered 200 without a signature")
+                        return signature.isEmpty() ? new Failed("upstream answered 200 without a signature", 200)
                                 : new Signed(signature);
                     }
                     return null;
@@ -119,7 +119,7 @@ public class UpstreamClient {
         if (status.is4xxClientError()) {
             return new Rejected(code, body);
         }
-        return new Failed("upstream answered " + code);
+        return new Failed("upstream answered " + code, code);
     }
 
     /** Retry-After as delay-seconds or an HTTP date; null when absent or unreadable. */

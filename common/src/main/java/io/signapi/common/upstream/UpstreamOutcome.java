@@ -25,7 +25,16 @@ public sealed interface UpstreamOutcome {
     record Rejected(int status, String body) implements NoResult {
     }
 
-    /** Timeout, I/O error or a 5xx other than 502. */
-    record Failed(String reason) implements NoResult {
+    /**
+     * Timeout, I/O error or a status other than the above (a 5xx other than 502, an empty 200).
+     *
+     * @param status the status the upstream answered, or null when there was no answer
+     */
+    record Failed(String reason, Integer status) implements NoResult {
+
+        /** A failure without an answer from the upstream (timeout, I/O error). */
+        public Failed(String reason) {
+            this(reason, null);
+        }
     }
 }

@@ -1,6 +1,8 @@
--- The shared upstream budget: one atomic decision on Redis time (DESIGN.md, "Upstream budget").
+-- The shared upstream budget: one atomic decision on Redis time (docs/ARCHITECTURE.md, "Upstream budget").
+-- No key here carries an expiry, so an LRU eviction (volatile-lru) can never remove one: the log is trimmed
+-- below, and the two markers hold "until" instants compared with TIME.
 -- KEYS[1] budget:upstream        sorted set, one entry per admitted call, score = Redis time in microseconds
--- KEYS[2] budget:worker-waiting  exists while the worker has due work
+-- KEYS[2] budget:worker-waiting  epoch millis (Redis time) until which the worker has due work
 -- KEYS[3] budget:paused-until    epoch millis (Redis time) before which nobody is admitted
 -- ARGV[1] window (µs)  ARGV[2] margin (µs)  ARGV[3] limit  ARGV[4] gateway share (limit - worker reserve)
 -- ARGV[5] caller (GATEWAY|WORKER)  ARGV[6] a unique suffix for the entry
@@ -29,22 +31,17 @@ local function wait_below(allowed)
 end
 
 local wait = wait_below(limit)
-if ARGV[5] == 'GATEWAY' and redis.call('EXISTS', KEYS[2]) == 1 then
-  -- The gateway is unblocked either below its share, or once the worker's marker expires and a slot is free.
-  local within_share = wait_below(share)
-  local ttl = redis.call('PTTL', KEYS[2])
-  local after_marker = nil
-  if ttl >= 0 then
-    after_marker = math.max(ttl * 1000, wait)
-  end
-  if within_share == nil and after_marker == nil then
-    wait = span
-  elseif within_share == nil then
-    wait = after_marker
-  elseif after_marker == nil then
-    wait = within_share
-  else
-    wait = math.min(within_share, after_marker)
+if ARGV[5] == 'GATEWAY' then
+  local marker_left = (tonumber(redis.call('GET', KEYS[2]) or '0') or 0) * 1000 - now
+  if marker_left > 0 then
+    -- The gateway is unblocked either below its share, or once the worker's marker lapses and a slot is free.
+    local within_share = wait_below(share)
+    local after_marker = math.max(marker_left, wait)
+    if within_share == nil then
+      wait = after_marker
+    else
+      wait = math.min(within_share, after_marker)
+    end
   end
 end
 
@@ -55,5 +52,6 @@ if wait > 0 then
   return '0:' .. string.format('%d', wait) .. ':' .. stamp
 end
 redis.call('ZADD', KEYS[1], stamp, stamp .. '-' .. ARGV[6])
-redis.call('PEXPIRE', KEYS[1], math.ceil(span / 1000))
+-- A log written before the limiter dropped its expiry would keep it through ZADD; a no-op otherwise.
+redis.call('PERSIST', KEYS[1])
 return '1:0:' .. stamp

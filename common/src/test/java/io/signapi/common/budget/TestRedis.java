@@ -3,7 +3,9 @@ package io.signapi.common.budget;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.common.upstream.UpstreamProperties.RateLimit;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -42,6 +44,20 @@ final class TestRedis {
     static void flush(LettuceConnectionFactory factory) {
         try (var connection = factory.getConnection()) {
             connection.serverCommands().flushDb();
+        }
+    }
+
+    /** The key's remaining expiry in millis as Redis reports it: -1 without an expiry, -2 when the key is gone. */
+    static long pttl(LettuceConnectionFactory factory, String key) {
+        try (var connection = factory.getConnection()) {
+            return connection.keyCommands().pTtl(key.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The Redis server's clock, in epoch millis. */
+    static long redisMillis(LettuceConnectionFactory factory) {
+        try (var connection = factory.getConnection()) {
+            return connection.serverCommands().time(TimeUnit.MILLISECONDS);
         }
     }
 

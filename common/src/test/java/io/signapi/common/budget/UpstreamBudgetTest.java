@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
@@ -26,7 +27,7 @@ class UpstreamBudgetTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(2);
     private static final long SPAN_MICROS = 2_250_000;
-    // The budget's own Redis timeout is 500 ms; the rest is slack for a loaded machine.
+    // The budget's own Redis bound is redis.timeout's default, 150 ms; the rest is slack for a loaded machine.
     private static final Duration ANSWER_BOUND = Duration.ofMillis(1500);
 
     private static LettuceConnectionFactory factory;
@@ -77,7 +78,7 @@ class UpstreamBudgetTest {
     }
 
     @Test
-    void grantsAgainOnceTheWaitHasPassed() {
+    void grantsAgainOnceTheWaitHasPassedAndTrimsTheLogInsteadOfLettingItExpire() {
         UpstreamBudget budget = budget(2, 0);
         Decision denied = takeUntilDenied(budget, Caller.WORKER).getLast();
 
@@ -85,8 +86,12 @@ class UpstreamBudgetTest {
 
         assertThat(retried.granted()).isTrue();
         assertThat(retried.redisMicros()).isGreaterThanOrEqualTo(denied.redisMicros() + denied.waitMicros());
-        assertThat(redis.getExpire(RedisKeys.BUDGET_UPSTREAM).block()).isPositive().isLessThanOrEqualTo(
-                Duration.ofMillis(2250));
+        // No expiry to evict: the script itself drops what has left the span.
+        assertThat(TestRedis.pttl(factory, RedisKeys.BUDGET_UPSTREAM)).isEqualTo(-1);
+        assertThat(redis.opsForZSet().rangeByScoreWithScores(RedisKeys.BUDGET_UPSTREAM, Range.unbounded())
+                .map(entry -> entry.getScore().longValue()).collectList().block())
+                .hasSizeBetween(1, 2)
+                .allSatisfy(score -> assertThat(score).isGreaterThan(retried.redisMicros() - SPAN_MICROS));
     }
 
     @Test
@@ -99,17 +104,21 @@ class UpstreamBudgetTest {
 
         assertThat(gateway).hasSize(7).last().extracting(Decision::granted).isEqualTo(false);
         assertThat(worker).hasSize(5).last().extracting(Decision::granted).isEqualTo(false);
-        // Blocked by the reserve, the gateway waits at most until the worker's marker expires (one window).
+        // Blocked by the reserve, the gateway waits at most until the worker's marker lapses (one window)...
         assertThat(gateway.getLast().waitMicros()).isPositive().isLessThanOrEqualTo(WINDOW.toNanos() / 1000);
-        assertThat(redis.getExpire(RedisKeys.BUDGET_WORKER_WAITING).block())
-                .isPositive().isLessThanOrEqualTo(WINDOW);
+        // ...exactly until the instant the marker holds, which lies one window ahead on the Redis clock.
+        long markerMicros = Long.parseLong(redis.opsForValue().get(RedisKeys.BUDGET_WORKER_WAITING).block()) * 1000;
+        assertThat(gateway.getLast().redisMicros() + gateway.getLast().waitMicros()).isEqualTo(markerMicros);
+        assertThat(markerMicros - gateway.get(0).redisMicros()).isPositive()
+                .isLessThanOrEqualTo(WINDOW.toNanos() / 1000);
+        assertThat(TestRedis.pttl(factory, RedisKeys.BUDGET_WORKER_WAITING)).isEqualTo(-1);
     }
 
     @Test
     void tellsTheGatewayWhenAnEntryLeavesItsShareWhileTheWorkerKeepsWaiting() {
         UpstreamBudget budget = budget(10, 4);
         // A marker that outlives every entry: only entries leaving the span can unblock the gateway.
-        redis.opsForValue().set(RedisKeys.BUDGET_WORKER_WAITING, "1", Duration.ofSeconds(30)).block();
+        markWorkerWaitingUntil(TestRedis.redisMillis(factory) + 30_000);
 
         List<Decision> gateway = takeUntilDenied(budget, Caller.GATEWAY);
         List<Decision> worker = takeUntilDenied(budget, Caller.WORKER);
@@ -141,19 +150,63 @@ class UpstreamBudgetTest {
     }
 
     @Test
-    void dropsTheReserveWhenTheWorkerMarkerExpires() {
+    void dropsTheReserveOnceTheWorkerMarkerLapsesOnTheRedisClock() {
         UpstreamBudget budget = budget(10, 4);
         budget.markWorkerWaiting().block();
         assertThat(takeUntilDenied(budget, Caller.GATEWAY)).hasSize(7);
+        long markerMillis = Long.parseLong(redis.opsForValue().get(RedisKeys.BUDGET_WORKER_WAITING).block());
 
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> !redis.hasKey(RedisKeys.BUDGET_WORKER_WAITING).block());
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestRedis.redisMillis(factory) > markerMillis);
         List<Decision> afterExpiry = takeUntilDenied(budget, Caller.GATEWAY);
+
+        // The lapsed marker is still there: its instant, not its presence, decides.
+        assertThat(redis.opsForValue().get(RedisKeys.BUDGET_WORKER_WAITING).block())
+                .isEqualTo(Long.toString(markerMillis));
 
         // Whether or not the first six have left the span by now, the gateway alone fills the whole limit.
         assertThat(afterExpiry.getLast().granted()).isFalse();
         assertThat(afterExpiry.size() - 1).isGreaterThanOrEqualTo(4);
         assertThat(redis.opsForZSet().size(RedisKeys.BUDGET_UPSTREAM).block()).isEqualTo(10);
+    }
+
+    @Test
+    void givesTheGatewayTheWholeWindowWhileTheMarkerLiesInThePast() {
+        UpstreamBudget budget = budget(10, 4);
+        markWorkerWaitingUntil(TestRedis.redisMillis(factory) - 1);
+
+        assertThat(takeUntilDenied(budget, Caller.GATEWAY)).hasSize(11);
+    }
+
+    @Test
+    void restrictsTheGatewayToItsShareWhileTheMarkerLiesInTheFuture() {
+        UpstreamBudget budget = budget(10, 4);
+        long markerMillis = TestRedis.redisMillis(factory) + 30_000;
+        markWorkerWaitingUntil(markerMillis);
+
+        List<Decision> gateway = takeUntilDenied(budget, Caller.GATEWAY);
+
+        assertThat(gateway).hasSize(7);
+        // Share full, and the marker outlives the oldest entry: that entry leaving the span frees the gateway.
+        assertThat(gateway.getLast().redisMicros() + gateway.getLast().waitMicros())
+                .isEqualTo(gateway.get(0).redisMicros() + SPAN_MICROS);
+    }
+
+    @Test
+    void keepsAnExpiryOnNoneOfTheBudgetKeys() {
+        UpstreamBudget budget = budget(10, 4);
+        budget.markWorkerWaiting().block();
+        assertThat(budget.decide(Caller.WORKER).block().granted()).isTrue();
+        budget.pause().block();
+        budget.markWorkerWaiting().block();
+
+        for (String key : List.of(RedisKeys.BUDGET_UPSTREAM, RedisKeys.BUDGET_WORKER_WAITING,
+                RedisKeys.BUDGET_PAUSED_UNTIL)) {
+            assertThat(TestRedis.pttl(factory, key)).as(key).isEqualTo(-1);
+        }
+    }
+
+    private static void markWorkerWaitingUntil(long epochMillis) {
+        redis.opsForValue().set(RedisKeys.BUDGET_WORKER_WAITING, Long.toString(epochMillis)).block();
     }
 
     @Test
@@ -191,6 +244,7 @@ class UpstreamBudgetTest {
         budget.pause().block();
 
         assertThat(redis.opsForValue().get(RedisKeys.BUDGET_PAUSED_UNTIL).block()).isEqualTo(longPause);
+        assertThat(TestRedis.pttl(factory, RedisKeys.BUDGET_PAUSED_UNTIL)).isEqualTo(-1);
     }
 
     @Test

@@ -193,10 +193,10 @@ class UpstreamClientTest {
     @Test
     void mapsServerErrorsAndEmptySignaturesToFailed() {
         StepVerifier.create(client.sign("broken", TIMEOUT))
-                .expectNext(new Failed("upstream answered 500"))
+                .expectNext(new Failed("upstream answered 500", 500))
                 .verifyComplete();
         StepVerifier.create(client.sign("empty", TIMEOUT))
-                .expectNext(new Failed("upstream answered 200 without a signature"))
+                .expectNext(new Failed("upstream answered 200 without a signature", 200))
                 .verifyComplete();
     }
 

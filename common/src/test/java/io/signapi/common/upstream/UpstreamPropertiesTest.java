@@ -108,6 +108,21 @@ class UpstreamPropertiesTest {
     }
 
     @Test
+    void refusesAShortWindowAgainstAPrivateAddressBecauseOnlyLoopbackIsLocal() {
+        for (String url : new String[] {"http://10.0.0.5:5005", "http://192.168.1.2:5005", "http://172.16.0.1",
+                "http://169.254.1.1:5005", "http://100.64.0.1:5005", "http://[fd00::1]:5005",
+                "http://[::ffff:10.0.0.5]:5005", "http://0.0.0.0:5005", "http://simulator:5005"}) {
+            assertThatThrownBy(() -> bind(Map.of("upstream.base-url", url, "upstream.rate-limit.window", "2s")))
+                    .as(url)
+                    .isInstanceOf(BindException.class)
+                    .rootCause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is not a loopback address")
+                    .hasMessageContaining("upstream.rate-limit.window=PT2S");
+        }
+    }
+
+    @Test
     void refusesAHighLimitAgainstANonLoopbackUpstream() {
         assertThatThrownBy(() -> new UpstreamProperties(URI.create("http://10.0.0.5:5005"), "k", null,
                 new UpstreamProperties.RateLimit(11, Duration.ofSeconds(60), null, 5)))

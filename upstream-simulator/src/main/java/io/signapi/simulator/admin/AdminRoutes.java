@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The admin endpoints under {@code /__sim}: no key needed, meant for loopback use by tests and benchmarks. */
 public class AdminRoutes {
 
+    private static final String CONFIG_TITLE = "Invalid simulator config";
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() { };
 
     private final SimulatorAdmin admin;
@@ -34,12 +35,21 @@ public class AdminRoutes {
     public RouterFunction<ServerResponse> routes() {
         return route(GET("/__sim/stats"), request -> ok(admin.stats()))
                 .andRoute(GET("/__sim/calls"), request -> ok(admin.calls()))
+                .andRoute(GET("/__sim/plan"), this::plan)
                 .andRoute(POST("/__sim/reset"), request -> {
                     admin.reset();
                     return ServerResponse.noContent().build();
                 })
                 .andRoute(GET("/__sim/config"), request -> ok(admin.config()))
                 .andRoute(POST("/__sim/config"), this::configure);
+    }
+
+    private Mono<ServerResponse> plan(ServerRequest request) {
+        String message = request.queryParam("message").filter(value -> !value.isEmpty()).orElse(null);
+        if (message == null) {
+            return invalid("Invalid simulator plan query", "message", "message must be given");
+        }
+        return ok(admin.plan(message));
     }
 
     private Mono<ServerResponse> configure(ServerRequest request) {
@@ -51,12 +61,12 @@ public class AdminRoutes {
                     try {
                         changes = body.isBlank() ? null : json.readValue(body, JSON_OBJECT);
                     } catch (JacksonException e) {
-                        return invalid("body", "body must be a JSON object");
+                        return invalid(CONFIG_TITLE, "body", "body must be a JSON object");
                     }
                     try {
                         return ok(admin.configure(changes == null ? Map.of() : changes));
                     } catch (InvalidChangeException e) {
-                        return invalid(e.field(), e.getMessage());
+                        return invalid(CONFIG_TITLE, e.field(), e.getMessage());
                     }
                 });
     }
@@ -65,10 +75,10 @@ public class AdminRoutes {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
     }
 
-    private static Mono<ServerResponse> invalid(String field, String message) {
+    private static Mono<ServerResponse> invalid(String title, String field, String message) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "/problems/invalid-request");
-        problem.put("title", "Invalid simulator config");
+        problem.put("title", title);
         problem.put("status", HttpStatus.BAD_REQUEST.value());
         problem.put("detail", message);
         problem.put("errors", List.of(Map.of("field", field, "message", message)));

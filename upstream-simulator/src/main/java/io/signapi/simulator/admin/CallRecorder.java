@@ -11,7 +11,7 @@ public class CallRecorder {
     public static final String VERIFY_PATH = "/crypto/verify";
 
     private final int capacity;
-    private final Deque<CallRecord> log = new ArrayDeque<>();
+    private final Deque<Call> log = new ArrayDeque<>();
     private long signCalls;
     private long verifyCalls;
     private long successes;
@@ -26,7 +26,8 @@ public class CallRecorder {
         this.capacity = capacity;
     }
 
-    public synchronized void record(long at, String path, String message, CallOutcome outcome) {
+    /** Logs a call as it is decided; the caller stamps its completion on the returned entry. */
+    public synchronized Call record(long at, String path, String message, String caller, CallOutcome outcome) {
         if (SIGN_PATH.equals(path)) {
             signCalls++;
         } else {
@@ -47,7 +48,9 @@ public class CallRecorder {
             log.pollFirst();
             dropped++;
         }
-        log.addLast(new CallRecord(at, path, message, outcome.status()));
+        Call call = new Call(at, path, message, outcome.status(), caller);
+        log.addLast(call);
+        return call;
     }
 
     public synchronized Stats stats(int maxInWindow, int limit, long windowMillis) {
@@ -57,7 +60,7 @@ public class CallRecorder {
 
     /** The logged calls, oldest first. */
     public synchronized List<CallRecord> calls() {
-        return List.copyOf(log);
+        return log.stream().map(Call::snapshot).toList();
     }
 
     public synchronized void reset() {
@@ -71,5 +74,35 @@ public class CallRecorder {
         badRequests = 0;
         hung = 0;
         dropped = 0;
+    }
+
+    /** A logged call; its completion instant is stamped once, when the answer goes out or the call is cancelled. */
+    public static final class Call {
+
+        private final long at;
+        private final String path;
+        private final String message;
+        private final int status;
+        private final String caller;
+        private volatile Long completedAt;
+
+        private Call(long at, String path, String message, int status, String caller) {
+            this.at = at;
+            this.path = path;
+            this.message = message;
+            this.status = status;
+            this.caller = caller;
+        }
+
+        /** Stamps the completion; a later stamp (a cancel after the answer) is ignored. */
+        public synchronized void completed(long atMillis) {
+            if (completedAt == null) {
+                completedAt = atMillis;
+            }
+        }
+
+        CallRecord snapshot() {
+            return new CallRecord(at, path, message, status, caller, completedAt);
+        }
     }
 }

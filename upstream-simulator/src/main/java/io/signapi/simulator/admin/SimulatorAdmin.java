@@ -4,12 +4,13 @@ import io.signapi.simulator.behaviour.Behaviour;
 import io.signapi.simulator.behaviour.BehaviourControl;
 import io.signapi.simulator.behaviour.InvalidChangeException;
 import io.signapi.simulator.degradation.Degradation;
+import io.signapi.simulator.degradation.Plan;
 import io.signapi.simulator.ratelimit.SlidingWindowLimiter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The simulator's control surface: stats, call log, reset and runtime configuration. */
+/** The simulator's control surface: stats, call log, reset, runtime configuration and the degradation plan. */
 public class SimulatorAdmin {
 
     private static final List<String> FIXED_FIELDS = List.of("seed", "limit", "windowMillis");
@@ -35,6 +36,11 @@ public class SimulatorAdmin {
 
     public List<CallRecord> calls() {
         return recorder.calls();
+    }
+
+    /** What the degradation model holds for a message under the current behaviour; records no call. */
+    public Plan plan(String message) {
+        return degradation.plan(message, behaviour.current());
     }
 
     /** Clears counters, the call log, the rate-limit window and every message's degradation; keeps the config. */

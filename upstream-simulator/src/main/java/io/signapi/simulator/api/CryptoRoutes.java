@@ -13,6 +13,7 @@ import io.signapi.simulator.ratelimit.SlidingWindowLimiter;
 import io.signapi.simulator.signing.MessageSigner;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -37,7 +38,6 @@ public class CryptoRoutes {
     static final String VALID = "Signature verified as valid!";
     static final String INVALID = "Error 400: Invalid signature for message!";
 
-    private final String apiKey;
     private final SlidingWindowLimiter limiter;
     private final BehaviourControl behaviour;
     private final Degradation degradation;
@@ -45,9 +45,8 @@ public class CryptoRoutes {
     private final CallRecorder recorder;
     private final Clock clock;
 
-    public CryptoRoutes(String apiKey, SlidingWindowLimiter limiter, BehaviourControl behaviour,
-            Degradation degradation, MessageSigner signer, CallRecorder recorder, Clock clock) {
-        this.apiKey = apiKey;
+    public CryptoRoutes(SlidingWindowLimiter limiter, BehaviourControl behaviour, Degradation degradation,
+            MessageSigner signer, CallRecorder recorder, Clock clock) {
         this.limiter = limiter;
         this.behaviour = behaviour;
         this.degradation = degradation;
@@ -68,21 +67,21 @@ public class CryptoRoutes {
 
     private Mono<ServerResponse> sign(ServerRequest request, long at, String path, Query query) {
         String message = query.first("message");
-        Mono<ServerResponse> refused = checkAdmission(request, at, path, message, false);
+        Behaviour current = behaviour.current();
+        Mono<ServerResponse> refused = checkAdmission(request, current, at, path, message, false);
         if (refused != null) {
             return refused;
         }
-        Behaviour current = behaviour.current();
         boolean degraded = degradation.degraded(message, at, current) || current.outage() == Outage.ERROR;
         if (current.outage() == Outage.HANG) {
-            return hang(at, path, message);
+            return hang(request, at, path, message);
         }
-        recorder.record(at, path, message, degraded ? CallOutcome.DEGRADED : CallOutcome.SIGNED);
+        CallRecorder.Call call = recorder.record(at, path, message, caller(request),
+                degraded ? CallOutcome.DEGRADED : CallOutcome.SIGNED);
         // Signing runs after the delay, on Reactor's timer thread rather than the event loop.
-        return Mono.delay(current.pickLatency(ThreadLocalRandom.current()))
-                .then(Mono.defer(() -> degraded
-                        ? text(HttpStatus.BAD_GATEWAY, DEGRADED)
-                        : text(HttpStatus.OK, signer.sign(message))));
+        return afterLatency(current, call, () -> degraded
+                ? text(HttpStatus.BAD_GATEWAY, DEGRADED)
+                : text(HttpStatus.OK, signer.sign(message)));
     }
 
     private Mono<ServerResponse> verify(ServerRequest request) {
@@ -92,18 +91,31 @@ public class CryptoRoutes {
     private Mono<ServerResponse> verify(ServerRequest request, long at, String path, Query query) {
         String message = query.first("message");
         String signature = query.first("signature");
-        Mono<ServerResponse> refused = checkAdmission(request, at, path, message, signature == null);
+        Behaviour current = behaviour.current();
+        Mono<ServerResponse> refused = checkAdmission(request, current, at, path, message, signature == null);
         if (refused != null) {
             return refused;
         }
-        Behaviour current = behaviour.current();
         if (current.outage() == Outage.HANG) {
-            return hang(at, path, message);
+            return hang(request, at, path, message);
         }
         boolean valid = signer.verify(message, signature);
-        recorder.record(at, path, message, valid ? CallOutcome.VALID_SIGNATURE : CallOutcome.INVALID_SIGNATURE);
+        CallRecorder.Call call = recorder.record(at, path, message, caller(request),
+                valid ? CallOutcome.VALID_SIGNATURE : CallOutcome.INVALID_SIGNATURE);
+        return afterLatency(current, call,
+                () -> valid ? text(HttpStatus.OK, VALID) : text(HttpStatus.BAD_REQUEST, INVALID));
+    }
+
+    /** The answer after the call's latency; the call's completion is stamped once the answer is ready or on cancel. */
+    private Mono<ServerResponse> afterLatency(Behaviour current, CallRecorder.Call call,
+            Supplier<Mono<ServerResponse>> answer) {
         return Mono.delay(current.pickLatency(ThreadLocalRandom.current()))
-                .then(Mono.defer(() -> valid ? text(HttpStatus.OK, VALID) : text(HttpStatus.BAD_REQUEST, INVALID)));
+                .then(Mono.defer(() -> {
+                    Mono<ServerResponse> response = answer.get();
+                    call.completed(clock.millis());
+                    return response;
+                }))
+                .doOnCancel(() -> call.completed(clock.millis()));
     }
 
     /** Stamps the call's arrival, then hands it on with its decoded query. */
@@ -116,35 +128,37 @@ public class CryptoRoutes {
      * The checks every crypto call passes in order: the key (401), the message and for verify the signature (400),
      * then the rate limit (429); only a call reaching the last one counts against the limit. Null when admitted.
      */
-    private Mono<ServerResponse> checkAdmission(ServerRequest request, long at, String path, String message,
-            boolean signatureMissing) {
-        if (!authorized(request)) {
-            return refuse(at, path, message, CallOutcome.UNAUTHORIZED, UNAUTHORIZED);
+    private Mono<ServerResponse> checkAdmission(ServerRequest request, Behaviour current, long at, String path,
+            String message, boolean signatureMissing) {
+        if (!current.apiKey().equals(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
+            return refuse(request, at, path, message, CallOutcome.UNAUTHORIZED, UNAUTHORIZED);
         }
         if (message == null) {
-            return refuse(at, path, null, CallOutcome.BAD_REQUEST, MISSING_MESSAGE);
+            return refuse(request, at, path, null, CallOutcome.BAD_REQUEST, MISSING_MESSAGE);
         }
         if (signatureMissing) {
-            return refuse(at, path, message, CallOutcome.BAD_REQUEST, MISSING_SIGNATURE);
+            return refuse(request, at, path, message, CallOutcome.BAD_REQUEST, MISSING_SIGNATURE);
         }
         if (!limiter.tryAdmit(at)) {
-            return refuse(at, path, message, CallOutcome.RATE_LIMITED, RATE_LIMITED);
+            return refuse(request, at, path, message, CallOutcome.RATE_LIMITED, RATE_LIMITED);
         }
         return null;
     }
 
-    private boolean authorized(ServerRequest request) {
-        return apiKey.equals(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
-    }
-
-    private Mono<ServerResponse> refuse(long at, String path, String message, CallOutcome outcome, String body) {
-        recorder.record(at, path, message, outcome);
+    private Mono<ServerResponse> refuse(ServerRequest request, long at, String path, String message,
+            CallOutcome outcome, String body) {
+        recorder.record(at, path, message, caller(request), outcome).completed(clock.millis());
         return text(HttpStatus.valueOf(outcome.status()), body);
     }
 
-    private Mono<ServerResponse> hang(long at, String path, String message) {
-        recorder.record(at, path, message, CallOutcome.HUNG);
-        return Mono.never();
+    /** Never answers; the call counts as completed when its client gives up and the server cancels it. */
+    private Mono<ServerResponse> hang(ServerRequest request, long at, String path, String message) {
+        CallRecorder.Call call = recorder.record(at, path, message, caller(request), CallOutcome.HUNG);
+        return Mono.<ServerResponse>never().doOnCancel(() -> call.completed(clock.millis()));
+    }
+
+    private static String caller(ServerRequest request) {
+        return request.headers().firstHeader(HttpHeaders.USER_AGENT);
     }
 
     private static Mono<ServerResponse> text(HttpStatus status, String body) {

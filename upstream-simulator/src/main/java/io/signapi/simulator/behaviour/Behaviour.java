@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * How the simulated upstream behaves right now: degradation, latency and outage; immutable, replaced as a whole on
- * change.
+ * How the simulated upstream behaves right now: degradation, latency, outage and the key it accepts; immutable,
+ * replaced as a whole on change.
  *
  * @param failureRate share of messages whose first call fails (0–1)
  * @param degradedMinWindows shortest degraded period, in rate-limit windows
@@ -17,6 +17,7 @@ import java.util.random.RandomGenerator;
  * @param slowShare share of answered calls that take {@code slow} instead (0–1)
  * @param slow latency of a slow call
  * @param outage the current outage mode
+ * @param apiKey the only value of {@code Authorization} accepted by {@code /crypto/*}
  */
 public record Behaviour(
         double failureRate,
@@ -26,7 +27,8 @@ public record Behaviour(
         Duration latencyMax,
         double slowShare,
         Duration slow,
-        Outage outage) {
+        Outage outage,
+        String apiKey) {
 
     public Behaviour {
         requireShare("failureRate", failureRate);
@@ -46,6 +48,9 @@ public record Behaviour(
         if (outage == null) {
             throw new InvalidChangeException("outage", "must be one of none, error, hang");
         }
+        if (apiKey == null || apiKey.isEmpty()) {
+            throw new InvalidChangeException("apiKey", "must not be empty");
+        }
     }
 
     /** This behaviour with the given JSON fields changed; unknown fields and bad values are rejected. */
@@ -58,6 +63,7 @@ public record Behaviour(
         double slowCalls = slowShare;
         Duration slowLatency = slow;
         Outage mode = outage;
+        String key = apiKey;
         for (Map.Entry<String, ?> change : changes.entrySet()) {
             String field = change.getKey();
             Object value = change.getValue();
@@ -70,10 +76,12 @@ public record Behaviour(
                 case "slowShare" -> slowCalls = number(field, value);
                 case "slowMillis" -> slowLatency = millis(field, value);
                 case "outage" -> mode = Outage.parse(text(field, value));
+                case "apiKey" -> key = text(field, value);
                 default -> throw new InvalidChangeException(field, "is not a setting of the simulator");
             }
         }
-        return new Behaviour(failure, minWindows, maxWindows, minLatency, maxLatency, slowCalls, slowLatency, mode);
+        return new Behaviour(failure, minWindows, maxWindows, minLatency, maxLatency, slowCalls, slowLatency, mode,
+                key);
     }
 
     /** The latency of one answered call: {@code slow} for a {@code slowShare} of calls, else uniform in range. */
@@ -97,7 +105,17 @@ public record Behaviour(
         json.put("slowShare", slowShare);
         json.put("slowMillis", slow.toMillis());
         json.put("outage", outage.label());
+        // In clear: whoever can read this loopback admin surface can set the key anyway, and a client posting the
+        // config it read back must not change the key.
+        json.put("apiKey", apiKey);
         return json;
+    }
+
+    @Override
+    public String toString() {
+        Map<String, Object> shown = toJson();
+        shown.put("apiKey", "****");
+        return "Behaviour" + shown;
     }
 
     private static void requireShare(String field, double share) {

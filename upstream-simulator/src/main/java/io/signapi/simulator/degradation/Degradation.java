@@ -28,6 +28,13 @@ public class Degradation {
         return atMillis < first + draws.degradedPeriod(behaviour, window).toMillis();
     }
 
+    /** What the model holds for a message under the given behaviour; no call is recorded. */
+    public Plan plan(String message, Behaviour behaviour) {
+        DegradationModel.Draws draws = model.draws(message);
+        boolean failsFirst = draws.firstCallFails(behaviour);
+        return new Plan(failsFirst, failsFirst ? draws.degradedPeriod(behaviour, window).toMillis() : 0);
+    }
+
     /** Forgets every message seen, so each next call is a first call again. */
     public void reset() {
         firstSeen.clear();

@@ -114,6 +114,75 @@ class AdminApiTest {
                 .expectBody().jsonPath("$.slowShare").isEqualTo(0.5);
     }
 
+    @Test
+    void apiKeyChangesAtRunTimeAndComesBackWithTheStartUpConfig() {
+        web.post().uri("/__sim/config").bodyValue("{\"apiKey\": \"rotated-key\"}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.apiKey").isEqualTo("rotated-key");
+
+        web.get().uri("/crypto/sign?message=x").header("Authorization", UpstreamCalls.KEY).exchange()
+                .expectStatus().isUnauthorized();
+        web.get().uri("/crypto/sign?message=x").header("Authorization", "rotated-key").exchange()
+                .expectStatus().isOk();
+
+        web.post().uri("/__sim/config").bodyValue("{\"apiKey\": \"" + UpstreamCalls.KEY + "\"}")
+                .exchange().expectStatus().isOk();
+        sign("with the first key again");
+        admin.configure(Map.of("apiKey", "rotated-again"));
+        admin.restoreConfig();
+        web.get().uri("/__sim/config").exchange().expectBody().jsonPath("$.apiKey").isEqualTo(UpstreamCalls.KEY);
+        // The restore brought back the start-up failure rate too.
+        admin.configure(Map.of("failureRate", 0));
+        sign("after the restore");
+    }
+
+    @Test
+    void configRejectsAnEmptyApiKeyAndKeepsTheKey() {
+        expectInvalid("{\"apiKey\": \"\"}", "apiKey");
+        expectInvalid("{\"apiKey\": 7}", "apiKey");
+
+        sign("still the same key");
+    }
+
+    @Test
+    void configReadBackCanBePostedUnchanged() {
+        String config = web.get().uri("/__sim/config").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        web.post().uri("/__sim/config").contentType(MediaType.APPLICATION_JSON).bodyValue(config)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().json(config);
+        sign("after posting the config back");
+    }
+
+    @Test
+    void planTellsWhetherTheFirstCallFailsAndForHowLong() {
+        web.get().uri("/__sim/plan?message={m}", "any message").exchange()
+                .expectStatus().isOk()
+                .expectBody().json("{\"failsFirst\": false, \"degradedMillis\": 0}", true);
+
+        admin.configure(Map.of("failureRate", 1, "degradedMinWindows", 1, "degradedMaxWindows", 2));
+
+        web.get().uri("/__sim/plan?message={m}", "any message").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.failsFirst").isEqualTo(true)
+                .jsonPath("$.degradedMillis").value(millis -> org.assertj.core.api.Assertions
+                        .assertThat(((Number) millis).longValue()).isBetween(60_000L, 120_000L));
+        web.get().uri("/__sim/stats").exchange().expectBody().jsonPath("$.calls").isEqualTo(0);
+    }
+
+    @Test
+    void planNeedsAMessage() {
+        web.get().uri("/__sim/plan").exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("message");
+    }
+
     private void sign(String message) {
         web.get().uri("/crypto/sign?message={m}", message).header("Authorization", UpstreamCalls.KEY).exchange()
                 .expectStatus().isOk();

@@ -57,7 +57,7 @@ class DegradationApiTest {
             "upstream.rate-limit.window", WINDOW.toMillis() + "ms",
             "upstream.rate-limit.limit", 1_000_000);
     private static final Behaviour BEHAVIOUR = new Behaviour(0.5, 1, 2, Duration.ZERO, Duration.ofMillis(5), 0,
-            Duration.ofSeconds(5), Outage.NONE);
+            Duration.ofSeconds(5), Outage.NONE, "key");
     private static final DegradationModel MODEL = new DegradationModel(SEED);
 
     @Autowired
@@ -129,6 +129,21 @@ class DegradationApiTest {
         assertThat(calls.stream().filter(call -> call.at() >= first + period))
                 .hasSize(2)
                 .allSatisfy(call -> assertThat(call.status()).isEqualTo(200));
+    }
+
+    @Test
+    void planForeseesEachMessagesFirstCallAndDegradedPeriod() {
+        List<String> messages = IntStream.range(0, 40).mapToObj(i -> "planned " + i).toList();
+
+        Map<String, Integer> outcomes = firstCallOutcomes(upstream, messages, 8);
+
+        assertThat(outcomes).allSatisfy((message, status) -> {
+            Plan plan = simulator.plan(message);
+            assertThat(status).isEqualTo(plan.failsFirst() ? 502 : 200);
+            assertThat(plan.degradedMillis()).isEqualTo(plan.failsFirst()
+                    ? MODEL.draws(message).degradedPeriod(BEHAVIOUR, WINDOW).toMillis() : 0);
+        });
+        assertThat(outcomes.values()).contains(200, 502);
     }
 
     /** The packaged application once more, on a random port and on its own Netty resources. */

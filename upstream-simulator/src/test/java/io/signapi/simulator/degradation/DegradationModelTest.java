@@ -12,7 +12,7 @@ class DegradationModelTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Behaviour DEFAULTS = new Behaviour(0.5, 0.75, 5, Duration.ofMillis(60),
-            Duration.ofMillis(200), 0, Duration.ofSeconds(5), Outage.NONE);
+            Duration.ofMillis(200), 0, Duration.ofSeconds(5), Outage.NONE, "key");
 
     @Test
     void sameSeedAndMessageGiveTheSameDraws() {
