@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,17 +22,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The local stack's Kafka helper for {@code ./stack}: creates the project's topics, prints a topic as JSON lines,
+ * The local stack's Kafka helper for {@code ./stack}: lists the topics, prints a topic as JSON lines,
  * and produces a single record, using only the broker's own jars (run from {@code .stack/kafka/lib}).
  *
  * <pre>
- * KafkaTool create-topics BOOTSTRAP NAME:PARTITIONS[:compact]...
+ * KafkaTool list BOOTSTRAP
  * KafkaTool dump BOOTSTRAP TOPIC [--follow]
  * KafkaTool produce BOOTSTRAP TOPIC KEY VALUE
  * </pre>
@@ -54,7 +50,7 @@ public final class KafkaTool {
         String bootstrap = args[1];
         List<String> rest = Arrays.asList(args).subList(2, args.length);
         int status = switch (args[0]) {
-            case "create-topics" -> createTopics(bootstrap, rest);
+            case "list" -> list(bootstrap);
             case "dump" -> rest.isEmpty() ? usage() : dump(bootstrap, rest.get(0), rest.contains("--follow"));
             case "produce" -> rest.size() != 3 ? usage() : produce(bootstrap, rest.get(0), rest.get(1), rest.get(2));
             default -> usage();
@@ -63,46 +59,42 @@ public final class KafkaTool {
     }
 
     private static int usage() {
-        System.err.println("usage: KafkaTool create-topics BOOTSTRAP NAME:PARTITIONS[:compact]... | dump BOOTSTRAP TOPIC [--follow]"
+        System.err.println("usage: KafkaTool list BOOTSTRAP | dump BOOTSTRAP TOPIC [--follow]"
                 + " | produce BOOTSTRAP TOPIC KEY VALUE");
         System.exit(2);
         return 2;
     }
 
-    /** Creates each topic that does not exist yet; existing topics are left exactly as they are. */
-    private static int createTopics(String bootstrap, List<String> specs) throws InterruptedException {
+    /** Prints the names of the topics the broker has, one per line (internal ones left out). */
+    private static int list(String bootstrap) throws InterruptedException {
+        try (Admin admin = Admin.create(adminProps(bootstrap))) {
+            admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream().sorted()
+                    .forEach(System.out::println);
+            return 0;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            System.err.println("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static Properties adminProps(String bootstrap) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        try (Admin admin = Admin.create(props)) {
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String spec : specs) {
-                String[] parts = spec.split(":");
-                if (existing.contains(parts[0])) {
-                    continue;
-                }
-                NewTopic topic = new NewTopic(parts[0], Integer.parseInt(parts[1]), (short) 1);
-                if (parts.length > 2 && parts[2].equals("compact")) {
-                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                }
-                missing.add(topic);
+        return props;
+    }
+
+    /** Exit status 3 with a clear message when the topic does not exist: the app that owns it creates it at start-up. */
+    private static int missing(String bootstrap, String topic) throws InterruptedException {
+        try (Admin admin = Admin.create(adminProps(bootstrap))) {
+            Set<String> names = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (names.contains(topic)) {
+                return 0;
             }
-            int failures = 0;
-            for (var entry : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    entry.getValue().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    System.out.println("created topic " + entry.getKey());
-                } catch (ExecutionException e) {
-                    // Another process (an app's NewTopic bean) may create the same topic at the same moment.
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        System.err.println("could not create topic " + entry.getKey() + ": " + e.getCause().getMessage());
-                        failures++;
-                    }
-                }
-            }
-            return failures == 0 ? 0 : 1;
+            System.err.println("no topic " + topic + " on " + bootstrap + " (yet): the app that owns it creates it at"
+                    + " start-up; topics now: " + (names.isEmpty() ? "none" : String.join(", ", names.stream().sorted().toList())));
+            return 3;
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             System.err.println("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
             return 1;
@@ -110,7 +102,11 @@ public final class KafkaTool {
     }
 
     /** Prints the topic from its beginning, one JSON object per record, then stops at the end offsets read at start. */
-    private static int dump(String bootstrap, String topic, boolean follow) {
+    private static int dump(String bootstrap, String topic, boolean follow) throws InterruptedException {
+        int absent = missing(bootstrap, topic);
+        if (absent != 0) {
+            return absent;
+        }
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

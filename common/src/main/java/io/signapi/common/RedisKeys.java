@@ -1,5 +1,7 @@
 package io.signapi.common;
 
+import java.util.List;
+
 /**
  * The Redis key names every process shares (docs/ARCHITECTURE.md, "Redis keys"). Redis may evict any key with an
  * expiry ({@code volatile-lru}), so only cache-like keys carry one; the limiter's keys never do.
@@ -24,7 +26,15 @@ public final class RedisKeys {
     /** The worker's backlog figures, a hash read by the gateway for estimates and admission control. */
     public static final String BACKLOG_STATS = "backlog:stats";
 
+    /** Every prefix of the project's keys, so that {@code ./stack reset} deletes exactly these and no others. */
+    public static final List<String> PREFIXES = List.of("sig:", "backoff:", "req:", "idem:", "budget:", "backlog:");
+
     private RedisKeys() {
+    }
+
+    /** Prints {@link #PREFIXES}, one per line, for {@code ./stack reset}. */
+    public static void main(String[] args) {
+        PREFIXES.forEach(System.out::println);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.signapi.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class RedisKeysTest {
@@ -16,5 +18,14 @@ class RedisKeysTest {
         assertThat(RedisKeys.BUDGET_WORKER_WAITING).isEqualTo("budget:worker-waiting");
         assertThat(RedisKeys.BUDGET_PAUSED_UNTIL).isEqualTo("budget:paused-until");
         assertThat(RedisKeys.BACKLOG_STATS).isEqualTo("backlog:stats");
+    }
+
+    @Test
+    void everyKeyStartsWithOneOfThePrefixesThatResetDeletes() {
+        List<String> keys = List.of(RedisKeys.sig("h"), RedisKeys.backoff("h"), RedisKeys.req("r"), RedisKeys.idem("k"),
+                RedisKeys.BUDGET_UPSTREAM, RedisKeys.BUDGET_WORKER_WAITING, RedisKeys.BUDGET_PAUSED_UNTIL,
+                RedisKeys.BACKLOG_STATS);
+        assertThat(keys).allSatisfy(key -> assertThat(RedisKeys.PREFIXES).anySatisfy(p -> assertThat(key).startsWith(p)));
+        assertThat(RedisKeys.PREFIXES).contains("idem:").allSatisfy(p -> assertThat(p).matches("[a-z-]+:"));
     }
 }
