@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.Topics;
-import io.signapi.worker.support.TopicRecords;
+import io.signapi.testsupport.TopicRecords;
 import io.signapi.worker.support.WorkerIntegrationTest;
 
 /** An unreadable record goes to the dead-letter topic at its own partition, and the partition goes on. */
@@ -41,13 +41,13 @@ class DeadLetterIntegrationTest extends WorkerIntegrationTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> "SIGNED".equals(status(after.requestId())));
         await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().stream()
                 .anyMatch(r -> garbage.equals(r.value())));
-        TopicRecords.Record dead = deadLetters().stream().filter(r -> garbage.equals(r.value())).findFirst()
+        TopicRecords.Received dead = deadLetters().stream().filter(r -> garbage.equals(r.value())).findFirst()
                 .orElseThrow();
         assertThat(dead.partition()).isEqualTo(partition);
         assertThat(dead.key()).isEqualTo("bad-key");
     }
 
-    private List<TopicRecords.Record> deadLetters() {
+    private List<TopicRecords.Received> deadLetters() {
         return TopicRecords.readAll(bootstrapServers, Topics.dlt(Topics.SIGN_REQUESTS));
     }
 }

@@ -27,6 +27,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.signapi.testsupport.TopicRecords;
 import io.signapi.common.event.EventJson;
 import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.Topics;
