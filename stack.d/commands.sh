@@ -66,6 +66,7 @@ cmd_up() {
     ensure_dirs
     # A stack that is partly up keeps the settings it was started with, unless set again now.
     if any_running; then load_settings merge; else load_settings; fi
+    ensure_webhook_secret
     save_identity
     ensure_built
     ensure_runtime
@@ -193,6 +194,7 @@ cmd_start() { # SERVICE [--instance N]
     guard_identity
     ensure_dirs
     load_settings merge
+    ensure_webhook_secret >/dev/null
     save_identity
     if our_pid "$s" >/dev/null; then
         say "$s is already running"

@@ -263,7 +263,7 @@ stop_svcs() { # units...: SIGTERM to all at once, SIGKILL to any still running a
 
 # --- settings from the environment ---------------------------------------------
 
-SETTING_PREFIXES='UPSTREAM|GATEWAY|SIGNING|WEBHOOK|SIMULATOR|SPRING|MANAGEMENT|LOGGING|NOTIFIER|WORKER|STACK'
+SETTING_PREFIXES='UPSTREAM|GATEWAY|SIGNING|WEBHOOK|SIMULATOR|SPRING|MANAGEMENT|LOGGING|NOTIFIER|WORKER|REDIS|CACHE|STACK'
 
 # Variables set now win; with "merge", the saved ones ./stack up was given fill the rest, so `./stack start`
 # after `UPSTREAM_RATE_LIMIT_WINDOW=3s ./stack up` starts a service with the same 3-second window.
@@ -279,6 +279,20 @@ load_settings() { # [merge]
         warn "settings differ from the ones the running services started with; those keep theirs ('./stack down' first to apply them to all)"
     fi
     printf '%s\n' "$now" > "$SETTINGS_FILE"
+}
+
+# Against a real upstream the notifier refuses the documented local webhook secret: without WEBHOOK_SECRET, use
+# (and on first use generate) a random one kept under this stack's home, and say where receivers find it.
+ensure_webhook_secret() {
+    [[ -n "${UPSTREAM_BASE_URL:-}" && -z "${WEBHOOK_SECRET:-}" ]] || return 0
+    local file="$STATE/webhook-secret"
+    if [[ ! -s "$file" ]]; then
+        (umask 077; printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" > "$file")
+        say "generated a webhook signing secret for this stack: $(rel "$file")"
+    fi
+    WEBHOOK_SECRET=$(cat "$file")
+    export WEBHOOK_SECRET
+    say "webhooks are signed with WEBHOOK_SECRET=$WEBHOOK_SECRET (kept in $(rel "$file"))"
 }
 
 load_settings_quietly() { # exports the saved settings that are not set now, saving nothing

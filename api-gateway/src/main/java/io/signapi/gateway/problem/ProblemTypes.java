@@ -4,7 +4,7 @@ import java.net.URI;
 
 import org.springframework.http.HttpStatusCode;
 
-/** The stable problem {@code type} URIs of the API (DESIGN.md, "HTTP API"). */
+/** The stable problem {@code type} URIs of the API (docs/ARCHITECTURE.md, "HTTP API"). */
 public final class ProblemTypes {
 
     public static final URI INVALID_REQUEST = URI.create("/problems/invalid-request");

@@ -25,7 +25,7 @@ import io.signapi.gateway.status.StatusMarkers;
 import reactor.core.publisher.Mono;
 
 /**
- * The path of a signing request (DESIGN.md, "HTTP API"): idempotency, cache, one direct attempt when the budget
+ * The path of a signing request (docs/ARCHITECTURE.md, "HTTP API"): idempotency, cache, one direct attempt when the budget
  * allows, else admission control and a durable Kafka record before a 202. Every step is bounded so that the whole
  * stays within {@code gateway.deadline}.
  */

@@ -5,8 +5,10 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -168,6 +170,24 @@ class SignControllerTest {
                     .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
                     .expectBody().jsonPath("$.errors[0].field").isEqualTo("webhook");
         }
+    }
+
+    @Test
+    void refusesLineBreaksInEmailAndWebhookSoNoHeaderCanBeInjected() {
+        for (String[] input : new String[][] {
+                {"email", "a@example.com\r\nBcc: victim@example.com"},
+                {"email", "a@example.com\nSubject: x"},
+                {"webhook", "https://example.com/h\r\nX-Injected: 1"},
+                {"webhook", "https://example.com/h\nHost: evil.example"}}) {
+            web.post().uri("/crypto/sign")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("message", "m", input[0], input[1]))
+                    .exchange()
+                    .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                    .expectBody()
+                    .jsonPath("$.errors[0].field").isEqualTo(input[0]);
+        }
+        verifyNoInteractions(flow);
     }
 
     @Test

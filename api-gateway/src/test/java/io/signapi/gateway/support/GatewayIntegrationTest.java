@@ -29,7 +29,7 @@ import io.signapi.testsupport.Simulator;
 @IntegrationTest(database = "signapi_it_gateway", redisDatabase = 2)
 public abstract class GatewayIntegrationTest {
 
-    /** The 2-second promise of DESIGN.md. */
+    /** The 2-second promise (docs/ARCHITECTURE.md, "HTTP API"). */
     protected static final Duration PROMISE = Duration.ofSeconds(2);
 
     protected final Simulator upstream = Simulator.shared();

@@ -1,6 +1,6 @@
 package io.signapi.common.event;
 
-/** Kafka topic names (DESIGN.md, "Kafka topics"). */
+/** Kafka topic names (docs/ARCHITECTURE.md, "Kafka topics"). */
 public final class Topics {
 
     /** Accepted requests waiting for a signature, keyed by message hash. */

@@ -59,7 +59,7 @@ public record UpstreamProperties(
     }
 
     /** True for {@code localhost} and literal loopback addresses; names are never resolved here. */
-    static boolean isLoopback(URI url) {
+    public static boolean isLoopback(URI url) {
         String host = url.getHost();
         if (host.equalsIgnoreCase("localhost") || host.toLowerCase().endsWith(".localhost")) {
             return true;
