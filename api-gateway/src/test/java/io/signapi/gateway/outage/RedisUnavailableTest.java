@@ -16,8 +16,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.MessageHash;
 import io.signapi.common.event.Topics;
-import io.signapi.gateway.support.TopicRecords;
-import io.signapi.gateway.support.TopicRecords.Event;
+import io.signapi.testsupport.TopicRecords;
+import io.signapi.testsupport.TopicRecords.Received;
 import io.signapi.testsupport.FreePorts;
 import io.signapi.testsupport.IntegrationTest;
 import io.signapi.testsupport.Simulator;
@@ -63,9 +63,9 @@ class RedisUnavailableTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
         assertThat(upstream.calls()).isEmpty();
-        List<Event> records = TopicRecords.readAll(bootstrapServers, Topics.SIGN_REQUESTS);
+        List<Received> records = TopicRecords.readAll(bootstrapServers, Topics.SIGN_REQUESTS);
         assertThat(records).filteredOn(e -> e.key().equals(MessageHash.of(message))).singleElement()
-                .satisfies(e -> assertThat(e.value().get("requestId").asString())
+                .satisfies(e -> assertThat(e.json().get("requestId").asString())
                         .isEqualTo(accepted.get("requestId").asString()));
     }
 

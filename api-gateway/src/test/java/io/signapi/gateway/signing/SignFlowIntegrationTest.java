@@ -29,7 +29,7 @@ import io.signapi.common.budget.UpstreamBudget;
 import io.signapi.common.event.Topics;
 import io.signapi.gateway.correlation.RequestIdFilter;
 import io.signapi.gateway.support.GatewayIntegrationTest;
-import io.signapi.gateway.support.TopicRecords;
+import io.signapi.testsupport.TopicRecords;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -114,10 +114,10 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
                 TopicRecords.readAll(bootstrapServers, Topics.SIGN_SIGNATURES).stream()
                         .filter(e -> e.key().equals(hash)).toList())
                 .singleElement().satisfies(e -> {
-                    assertThat(e.value().get("type").asString()).isEqualTo("SignatureObtained");
-                    assertThat(e.value().get("messageHash").asString()).isEqualTo(hash);
-                    assertThat(e.value().get("message").asString()).isEqualTo(message);
-                    assertThat(e.value().get("signature").asString()).isEqualTo(signature);
+                    assertThat(e.json().get("type").asString()).isEqualTo("SignatureObtained");
+                    assertThat(e.json().get("messageHash").asString()).isEqualTo(hash);
+                    assertThat(e.json().get("message").asString()).isEqualTo(message);
+                    assertThat(e.json().get("signature").asString()).isEqualTo(signature);
                 }));
         assertThat(signRequests()).noneMatch(e -> e.key().equals(hash));
         assertThat(meters.counter("gateway.direct.calls", "result", "signed").count()).isPositive();
@@ -156,12 +156,12 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
         assertThat(signCalls()).isEqualTo(1);
         assertThat(signRequestsFor(requestId)).singleElement().satisfies(e -> {
             assertThat(e.key()).isEqualTo(hash);
-            assertThat(e.value().get("type").asString()).isEqualTo("SignRequested");
-            assertThat(e.value().get("version").asInt()).isEqualTo(1);
-            assertThat(e.value().get("message").asString()).isEqualTo(message);
-            assertThat(e.value().get("email").asString()).isEqualTo("alice@example.com");
-            assertThat(e.value().has("webhook")).isFalse();
-            assertThat(e.value().has("directFailedAt")).isTrue();
+            assertThat(e.json().get("type").asString()).isEqualTo("SignRequested");
+            assertThat(e.json().get("version").asInt()).isEqualTo(1);
+            assertThat(e.json().get("message").asString()).isEqualTo(message);
+            assertThat(e.json().get("email").asString()).isEqualTo("alice@example.com");
+            assertThat(e.json().has("webhook")).isFalse();
+            assertThat(e.json().has("directFailedAt")).isTrue();
         });
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> Boolean.TRUE.equals(redis.hasKey(RedisKeys.backoff(hash)).block()));
@@ -184,7 +184,7 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
         assertThat(took).isLessThan(PROMISE);
         String requestId = result.getResponseBody().get("requestId").asString();
         assertThat(signRequestsFor(requestId)).singleElement()
-                .satisfies(e -> assertThat(e.value().has("directFailedAt")).isFalse());
+                .satisfies(e -> assertThat(e.json().has("directFailedAt")).isFalse());
     }
 
     @Test
@@ -269,7 +269,7 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
 
         assertThat(second).isEqualTo(first);
         assertThat(signRequestsFor(first)).singleElement()
-                .satisfies(e -> assertThat(e.value().get("idempotencyKey").asString()).isEqualTo(key));
+                .satisfies(e -> assertThat(e.json().get("idempotencyKey").asString()).isEqualTo(key));
         assertThat(signCalls()).isEqualTo(1);
     }
 
@@ -299,7 +299,7 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
 
         assertThat(again).isEqualTo(first);
         assertThat(signRequests()).filteredOn(e -> e.key().equals(MessageHash.of(message))).singleElement()
-                .satisfies(e -> assertThat(e.value().get("requestId").asString()).isEqualTo(first));
+                .satisfies(e -> assertThat(e.json().get("requestId").asString()).isEqualTo(first));
     }
 
     @Test
@@ -353,7 +353,7 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
                 .expectStatus().isAccepted()
                 .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("webhook"));
         assertThat(signRequests()).filteredOn(e -> e.key().equals(MessageHash.of(message))).singleElement()
-                .satisfies(e -> assertThat(e.value().get("webhook").asString()).isEqualTo("https://example.com/hook"));
+                .satisfies(e -> assertThat(e.json().get("webhook").asString()).isEqualTo("https://example.com/hook"));
     }
 
     @Test

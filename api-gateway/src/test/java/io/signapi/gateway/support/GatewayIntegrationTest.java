@@ -16,7 +16,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.signapi.common.event.Topics;
-import io.signapi.gateway.support.TopicRecords.Event;
+import io.signapi.testsupport.TopicRecords;
+import io.signapi.testsupport.TopicRecords.Received;
 import io.signapi.testsupport.CleanSlate;
 import io.signapi.testsupport.IntegrationTest;
 import io.signapi.testsupport.Simulator;
@@ -83,12 +84,12 @@ public abstract class GatewayIntegrationTest {
     }
 
     /** Every {@code SignRequested} record published so far. */
-    protected List<Event> signRequests() {
+    protected List<Received> signRequests() {
         return TopicRecords.readAll(bootstrapServers, Topics.SIGN_REQUESTS);
     }
 
     /** The {@code SignRequested} records of one request. */
-    protected List<Event> signRequestsFor(String requestId) {
-        return signRequests().stream().filter(e -> e.value().get("requestId").asString().equals(requestId)).toList();
+    protected List<Received> signRequestsFor(String requestId) {
+        return signRequests().stream().filter(e -> e.json().get("requestId").asString().equals(requestId)).toList();
     }
 }

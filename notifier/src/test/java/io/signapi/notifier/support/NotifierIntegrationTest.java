@@ -18,6 +18,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.signapi.testsupport.TopicRecords;
 import io.signapi.common.MessageHash;
 import io.signapi.common.event.SignCompleted;
 import io.signapi.common.event.Topics;
@@ -160,7 +161,7 @@ public abstract class NotifierIntegrationTest {
         return receiver.requests().stream().filter(r -> r.path().equals(path)).toList();
     }
 
-    protected List<DeadLetterRecords.Letter> deadLetters() {
-        return DeadLetterRecords.readAll(bootstrapServers, Topics.dlt(Topics.SIGN_RESULTS));
+    protected List<TopicRecords.Received> deadLetters() {
+        return TopicRecords.readAll(bootstrapServers, Topics.dlt(Topics.SIGN_RESULTS));
     }
 }

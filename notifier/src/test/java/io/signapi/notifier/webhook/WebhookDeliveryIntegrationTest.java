@@ -16,7 +16,7 @@ import io.signapi.common.config.WebhookProperties;
 import io.signapi.common.event.EventJson;
 import io.signapi.common.event.SignCompleted;
 import io.signapi.notifier.delivery.Channel;
-import io.signapi.notifier.support.DeadLetterRecords.Letter;
+import io.signapi.testsupport.TopicRecords.Received;
 import io.signapi.testsupport.HttpReceiver.Request;
 import io.signapi.notifier.support.NotifierIntegrationTest;
 import tools.jackson.databind.JsonNode;
@@ -153,7 +153,7 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
         assertThat(notification(event.requestId(), Channel.WEBHOOK)).containsEntry("next_attempt_at", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().stream()
                 .anyMatch(letter -> event.requestId().toString().equals(letter.key())));
-        Letter letter = deadLetters().stream().filter(l -> event.requestId().toString().equals(l.key()))
+        Received letter = deadLetters().stream().filter(l -> event.requestId().toString().equals(l.key()))
                 .findFirst().orElseThrow();
         assertThat(letter.headers()).containsEntry("notifier-channel", "WEBHOOK");
         SignCompleted dead = EventJson.mapper().readValue(letter.value(), SignCompleted.class);

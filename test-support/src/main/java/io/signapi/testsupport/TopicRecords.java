@@ -1,9 +1,9 @@
-package io.signapi.notifier.support;
+package io.signapi.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,23 +16,33 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads every record of a topic from the beginning: key, value as text, headers as text. */
-public final class DeadLetterRecords {
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-    private DeadLetterRecords() {
+/** Reads every record of a topic from the beginning: partition, offset, key, value and headers as text. */
+public final class TopicRecords {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private TopicRecords() {
     }
 
-    /** One record. */
-    public record Letter(int partition, String key, String value, Map<String, String> headers) {
+    /** One record as read; {@code value} is null for a tombstone. */
+    public record Received(int partition, long offset, String key, String value, Map<String, String> headers) {
+
+        /** The value parsed as JSON (every event is a JSON object). */
+        public JsonNode json() {
+            return JSON.readTree(value);
+        }
     }
 
-    public static List<Letter> readAll(String bootstrapServers, String topic) {
+    public static List<Received> readAll(String bootstrapServers, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<Letter> letters = new ArrayList<>();
+        List<Received> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
@@ -46,17 +56,19 @@ public final class DeadLetterRecords {
                     throw new IllegalStateException("could not read " + topic + " to its end");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    Map<String, String> headers = new HashMap<>();
+                    Map<String, String> headers = new LinkedHashMap<>();
                     for (Header header : record.headers()) {
-                        headers.put(header.key(), header.value() == null ? null
-                                : new String(header.value(), StandardCharsets.UTF_8));
+                        headers.put(header.key(), text(header.value()));
                     }
-                    letters.add(new Letter(record.partition(), record.key(),
-                            record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8),
+                    records.add(new Received(record.partition(), record.offset(), record.key(), text(record.value()),
                             headers));
                 }
             }
         }
-        return letters;
+        return records;
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,85 @@
+package io.signapi.worker.stats;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.signapi.common.backlog.BacklogStats;
+
+/** The worker's Micrometer meters; the backlog gauges read the last figures {@link BacklogPublisher} computed. */
+@Component
+public class WorkerMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> calls = new ConcurrentHashMap<>();
+    private final DistributionSummary attemptsPerSignature;
+    private final Timer signatureLatency;
+    private final Counter rateLimited;
+    private final AtomicReference<Figures> figures = new AtomicReference<>(Figures.NONE);
+
+    WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.attemptsPerSignature = DistributionSummary.builder("worker.attempts.per.signature")
+                .description("Upstream calls a message needed until it was signed")
+                .publishPercentiles(0.5, 0.9)
+                .register(registry);
+        this.signatureLatency = Timer.builder("worker.signature.latency")
+                .description("From a request's acceptance to its signature")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.rateLimited = Counter.builder("worker.rate.limited")
+                .description("Upstream 429 answers: each one is a breach of the upstream's limit")
+                .register(registry);
+        Gauge.builder("worker.pending.requests", figures, f -> f.get().pendingRequests())
+                .description("Requests accepted and not yet finished").register(registry);
+        Gauge.builder("worker.due.messages", figures, f -> f.get().dueMessages())
+                .description("Distinct messages waiting for a signature").register(registry);
+        Gauge.builder("worker.oldest.pending", figures, f -> f.get().oldestPendingSeconds())
+                .description("Age of the oldest pending request").baseUnit("seconds").register(registry);
+        Gauge.builder("worker.outbox.lag", figures, f -> f.get().outboxLagSeconds())
+                .description("Age of the oldest finished request whose result is not yet published")
+                .baseUnit("seconds").register(registry);
+        Gauge.builder("worker.calls.per.signature", figures, f -> f.get().callsPerSignature())
+                .description("Recent upstream calls per signature obtained, as published in backlog:stats")
+                .register(registry);
+    }
+
+    /** One upstream call made by this worker, by outcome ({@code signed}, {@code degraded}, …). */
+    public void upstreamCall(String outcome) {
+        calls.computeIfAbsent(outcome, o -> Counter.builder("upstream.calls")
+                .description("Upstream calls by caller and outcome")
+                .tag("caller", "worker").tag("outcome", o)
+                .register(registry)).increment();
+        if ("rate_limited".equals(outcome)) {
+            rateLimited.increment();
+        }
+    }
+
+    /** A message was signed after {@code attempts} calls. */
+    public void signed(long attempts) {
+        attemptsPerSignature.record(attempts);
+    }
+
+    /** A request's signature became known {@code latency} after its acceptance. */
+    public void signatureLatency(Duration latency) {
+        signatureLatency.record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    void figures(BacklogStats stats, double oldestPendingSeconds, double outboxLagSeconds) {
+        figures.set(new Figures(stats.pendingRequests(), stats.dueMessages(), oldestPendingSeconds, outboxLagSeconds,
+                stats.callsPerSignature()));
+    }
+
+    private record Figures(long pendingRequests, long dueMessages, double oldestPendingSeconds,
+            double outboxLagSeconds, double callsPerSignature) {
+        static final Figures NONE = new Figures(0, 0, 0, 0, 1);
+    }
+}

@@ -1,0 +1,40 @@
+package io.signapi.worker.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.signapi.common.event.SignRequested;
+import io.signapi.worker.support.WorkerIntegrationTest;
+
+/** A result whose publication failed after its commit is delivered by the sweeper, exactly once. */
+class OutboxIntegrationTest extends WorkerIntegrationTest {
+
+    @Test
+    void aCrashBetweenCommitAndPublishStillDeliversTheResult() {
+        SignRequested request = request(freshMessage());
+        AtomicInteger failures = new AtomicInteger();
+        outbox.hook(event -> {
+            if (event.requestId().equals(request.requestId()) && failures.getAndIncrement() == 0) {
+                throw new IllegalStateException("the process died before publishing");
+            }
+        });
+        publish(request);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SIGNED".equals(status(request.requestId())));
+        assertThat(failures.get()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> resultsOf(request.requestId()).size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                Boolean.TRUE.equals(asBoolean(requestRow(request.requestId()).get("result_published"))));
+        assertThat(resultsOf(request.requestId())).hasSize(1);
+        assertThat(resultsOf(request.requestId()).getFirst().get("status").asString()).isEqualTo("SIGNED");
+    }
+
+    private static Boolean asBoolean(Object column) {
+        return column instanceof Boolean b ? b : column instanceof Number n ? n.intValue() != 0 : null;
+    }
+}
