@@ -8,6 +8,7 @@ cmd_test() {
     trap stop_owned_infra EXIT
     ensure_redis
     ensure_mysql
+    validate_compose
     local status=0
     (cd "$ROOT" && ./mvnw -B verify "$@") || status=$?
     ((status == 0)) || exit "$status"
@@ -16,6 +17,32 @@ cmd_test() {
         exit 0
     fi
     "$ROOT/scripts/smoke-test.sh" || exit 1
+}
+
+# The compose files through Debian's docker-compose 1.29 parser (no engine needed); common's ComposeFilesTest checks
+# their content with the rest of the suite. Installed if missing; without apt or a network the step is skipped, loudly.
+validate_compose() {
+    if ! command -v docker-compose >/dev/null; then
+        if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+            say "installing docker-compose (the compose file parser) with apt-get"
+            apt-get install -y -qq docker-compose >/dev/null 2>&1 \
+                || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq docker-compose >/dev/null 2>&1; } || true
+        fi
+        if ! command -v docker-compose >/dev/null; then
+            warn "SKIPPED: docker-compose is not installed and could not be (apt-get unreachable or not root);"
+            warn "the compose files are checked by ComposeFilesTest only"
+            return 0
+        fi
+    fi
+    local files
+    for files in "docker-compose.yml" "docker-compose.yml docker-compose.mysql8.yml"; do
+        local args=() f
+        for f in $files; do args+=(-f "$ROOT/$f"); done
+        # .env.example as the env file: the documented values, never a developer's own .env.
+        (cd "$ROOT" && docker-compose --env-file "$ROOT/.env.example" "${args[@]}" config -q) \
+            || die "docker-compose config rejects $files"
+        say "compose: $files valid (docker-compose $(docker-compose version --short 2>/dev/null))"
+    done
 }
 
 port_conflicts() { # units...: fails, naming each, if a port of a unit that is not running is taken
