@@ -2,7 +2,6 @@ package io.signapi.common.budget;
 
 import io.signapi.common.RedisKeys;
 import io.signapi.common.bounded.BoundedCalls;
-import io.signapi.common.config.RedisProperties;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.common.upstream.UpstreamProperties.RateLimit;
 import java.io.IOException;
@@ -37,11 +36,6 @@ public class UpstreamBudget {
     private final RateLimit rateLimit;
     private final BoundedCalls calls;
     private final Duration failClosedRetry;
-
-    /** A budget with its own bounded path, bounded by {@code redis.timeout}'s default. */
-    public UpstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties props) {
-        this(redis, props, new BoundedCalls(RedisProperties.defaults().timeout(), "budget-redis-"));
-    }
 
     /**
      * @param calls the app's bounded path for Redis commands; its bound is how long a decision may take before

@@ -1,5 +1,7 @@
 package io.signapi.common.budget;
 
+import io.signapi.common.bounded.BoundedCalls;
+import io.signapi.common.config.RedisProperties;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.common.upstream.UpstreamProperties.RateLimit;
 import java.net.URI;
@@ -62,6 +64,14 @@ final class TestRedis {
     }
 
     /** Loopback settings with a shrunken window and the default margin (250 ms here). */
+    /** One bounded path for every budget of common's tests, bounded by {@code redis.timeout}'s default. */
+    private static final BoundedCalls CALLS = new BoundedCalls(RedisProperties.defaults().timeout(), "test-redis-");
+
+    /** A budget as the apps build one, on the shared bounded path. */
+    static UpstreamBudget budget(ReactiveStringRedisTemplate redis, UpstreamProperties props) {
+        return new UpstreamBudget(redis, props, CALLS);
+    }
+
     static UpstreamProperties props(int limit, Duration window, int workerReserve) {
         return new UpstreamProperties(URI.create("http://127.0.0.1:5005"), "test-key", null,
                 new RateLimit(limit, window, null, workerReserve));

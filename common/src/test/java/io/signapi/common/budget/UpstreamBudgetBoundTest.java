@@ -46,16 +46,4 @@ class UpstreamBudgetBoundTest {
                     .verifyComplete();
         }
     }
-
-    @Test
-    void boundsItselfByTheDefaultRedisTimeoutWhenGivenNoBoundedCalls() {
-        UpstreamBudget budget = new UpstreamBudget(silent, PROPS);
-
-        StepVerifier.withVirtualTime(() -> budget.tryAcquire(Caller.WORKER))
-                .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(149))
-                .thenAwait(Duration.ofMillis(1))
-                .expectNext(FAILED_CLOSED)
-                .verifyComplete();
-    }
 }

@@ -53,7 +53,7 @@ class UpstreamBudgetContentionTest {
         long windowMicros = WINDOW.toNanos() / 1000;
         long spanMicros = props.rateLimit().span().toNanos() / 1000;
         List<UpstreamBudget> budgets = factories.stream()
-                .map(factory -> new UpstreamBudget(TestRedis.template(factory), props))
+                .map(factory -> TestRedis.budget(TestRedis.template(factory), props))
                 .toList();
         ConcurrentLinkedQueue<Long> grants = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> oversleepMicros = new ConcurrentLinkedQueue<>();

@@ -93,11 +93,11 @@ class UpstreamBudgetEvictionTest {
         long spanMicros = props.rateLimit().span().toNanos() / 1000;
         int share = LIMIT - RESERVE;
         List<UpstreamBudget> budgets = factories.subList(0, CONNECTIONS).stream()
-                .map(factory -> new UpstreamBudget(TestRedis.template(factory), props))
+                .map(factory -> TestRedis.budget(TestRedis.template(factory), props))
                 .toList();
         // Nobody for one window, then the gateway held to its share for three windows from now.
         budgets.getFirst().pause().block();
-        new UpstreamBudget(TestRedis.template(factories.getFirst()), TestRedis.props(LIMIT, MARKER_WINDOW, RESERVE))
+        TestRedis.budget(TestRedis.template(factories.getFirst()), TestRedis.props(LIMIT, MARKER_WINDOW, RESERVE))
                 .markWorkerWaiting().block();
         String pausedUntil = get(RedisKeys.BUDGET_PAUSED_UNTIL);
         String markerUntil = get(RedisKeys.BUDGET_WORKER_WAITING);

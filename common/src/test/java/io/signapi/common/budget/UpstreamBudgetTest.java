@@ -50,7 +50,7 @@ class UpstreamBudgetTest {
     }
 
     private static UpstreamBudget budget(int limit, int reserve) {
-        return new UpstreamBudget(redis, TestRedis.props(limit, WINDOW, reserve));
+        return TestRedis.budget(redis, TestRedis.props(limit, WINDOW, reserve));
     }
 
     private static List<Decision> takeUntilDenied(UpstreamBudget budget, Caller caller) {
@@ -238,7 +238,7 @@ class UpstreamBudgetTest {
     @Test
     void neverShortensAPause() {
         UpstreamBudget budget = budget(10, 4);
-        new UpstreamBudget(redis, TestRedis.props(10, Duration.ofSeconds(4), 4)).pause().block();
+        TestRedis.budget(redis, TestRedis.props(10, Duration.ofSeconds(4), 4)).pause().block();
         String longPause = redis.opsForValue().get(RedisKeys.BUDGET_PAUSED_UNTIL).block();
 
         budget.pause().block();
@@ -264,7 +264,7 @@ class UpstreamBudgetTest {
         LettuceConnectionFactory broken = TestRedis.factory(port);
         try {
             UpstreamProperties props = TestRedis.props(10, WINDOW, 4);
-            UpstreamBudget budget = new UpstreamBudget(TestRedis.template(broken), props);
+            UpstreamBudget budget = TestRedis.budget(TestRedis.template(broken), props);
 
             StepVerifier.create(budget.tryAcquire(Caller.WORKER))
                     .expectNext(Admission.deny(props.rateLimit().effectiveMargin()))
