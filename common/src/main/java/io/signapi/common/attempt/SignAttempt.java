@@ -59,9 +59,12 @@ public record SignAttempt(
         };
     }
 
-    /** The {@code outcome} column's values. */
+    /**
+     * The {@code outcome} column's values; {@code PROBE} is the start-up probe of the upstream ({@code GET /},
+     * {@code UpstreamProbe}), which signs nothing.
+     */
     public enum Outcome {
-        SIGNED, DEGRADED, RATE_LIMITED, FAILED, REJECTED;
+        SIGNED, DEGRADED, RATE_LIMITED, FAILED, REJECTED, PROBE;
 
         /** The column value for a sign call's outcome. */
         public static Outcome of(UpstreamOutcome outcome) {

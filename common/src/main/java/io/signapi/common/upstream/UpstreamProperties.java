@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * Settings {@code upstream.*} shared by the gateway and the worker, with the safety interlock that refuses a short
- * window or a high limit against a real (non-loopback) upstream.
+ * Settings {@code upstream.*} shared by the gateway and the worker. A shrunken budget ({@link #shrunken()}) is
+ * allowed only against the simulator, which {@link UpstreamProbe} checks at start-up (the safety interlock).
  *
  * @param baseUrl where the upstream lives
  * @param apiKey sent raw in {@code Authorization}; never logged and never shown by {@link #toString()}
@@ -43,14 +43,15 @@ public record UpstreamProperties(
         if (baseUrl.getHost() == null || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
             throw new IllegalStateException("upstream.base-url must be an absolute http(s) URL, got " + baseUrl);
         }
-        if (!isLoopback(baseUrl)
-                && (rateLimit.window().compareTo(REAL_MIN_WINDOW) < 0 || rateLimit.limit() > REAL_MAX_LIMIT)) {
-            throw new IllegalStateException(("Refusing to start: upstream.base-url %s is not a loopback address, so it"
-                    + " is treated as the real upstream, which allows at most %d calls in any %ds; but"
-                    + " upstream.rate-limit.limit=%d and upstream.rate-limit.window=%s. Shrunken budgets are for the"
-                    + " local simulator only.").formatted(baseUrl, REAL_MAX_LIMIT, REAL_MIN_WINDOW.toSeconds(),
-                    rateLimit.limit(), rateLimit.window()));
-        }
+        // A shrunken budget is checked at start-up, by UpstreamProbe: only the announced simulator allows it.
+    }
+
+    /**
+     * True when the budget is not the real upstream's: a window shorter than {@link #REAL_MIN_WINDOW} or a limit
+     * above {@link #REAL_MAX_LIMIT}. Such a budget is for the simulator only (the start-up probe checks).
+     */
+    public boolean shrunken() {
+        return rateLimit.window().compareTo(REAL_MIN_WINDOW) < 0 || rateLimit.limit() > REAL_MAX_LIMIT;
     }
 
     /** Defaults for every setting, as an app without any {@code upstream.*} property gets them. */
@@ -58,7 +59,10 @@ public record UpstreamProperties(
         return new UpstreamProperties(null, null, null, null);
     }
 
-    /** True for {@code localhost} and literal loopback addresses; names are never resolved here. */
+    /**
+     * True for {@code localhost} and literal loopback addresses; names are never resolved here. The notifier uses it
+     * to refuse the local webhook secret against a real deployment; the interlock does not trust it (the probe).
+     */
     public static boolean isLoopback(URI url) {
         String host = url.getHost();
         if (host.equalsIgnoreCase("localhost") || host.toLowerCase().endsWith(".localhost")) {

@@ -57,7 +57,7 @@ class MigrationsTest {
     @Test
     void appliesFromScratchAndIsANoOpTheSecondTime() {
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(2);
+        assertThat(first.migrationsExecuted).isEqualTo(3);
         assertThat(second.success).isTrue();
         assertThat(second.migrationsExecuted).isZero();
         assertThat(flyway().validateWithResult().validationSuccessful).isTrue();
@@ -180,6 +180,24 @@ class MigrationsTest {
             assertThatThrownBy(() -> statement.execute(
                     request.formatted("00000000-0000-0000-0000-000000000005", hash, "NULL").replace("PENDING", "LOST")))
                     .isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
+    void acceptsTheProbeOutcomeAndStillRefusesAnUnknownOne() throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM sign_attempt");
+            String attempt = "INSERT INTO sign_attempt (message_hash, caller, instance_id, outcome, http_status,"
+                    + " latency_ms) VALUES ('%s', 'GATEWAY', 'probe-test', '%s', 200, 5)";
+            statement.execute(attempt.formatted("b".repeat(64), "PROBE"));
+            statement.execute(attempt.formatted("b".repeat(64), "SIGNED"));
+
+            assertThatThrownBy(() -> statement.execute(attempt.formatted("b".repeat(64), "GUESSED")))
+                    .isInstanceOf(SQLException.class);
+            try (var rows = statement.executeQuery("SELECT COUNT(*) FROM sign_attempt")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(2);
+            }
         }
     }
 }

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -87,47 +86,36 @@ class UpstreamPropertiesTest {
     }
 
     @Test
-    void allowsAShortWindowAgainstALoopbackUpstream() {
-        for (String url : new String[] {"http://127.0.0.1:5005", "http://localhost:5005", "http://[::1]:5005",
-                "http://127.0.0.2:80"}) {
+    void bindsAShrunkenBudgetAgainstAnyUpstreamAndLeavesTheVerdictToTheStartUpProbe() {
+        for (String url : new String[] {"http://127.0.0.1:5005", "http://upstream-simulator:5005",
+                "http://10.0.0.5:5005", "https://hiring.api.synthesia.io"}) {
             UpstreamProperties props = bind(Map.of("upstream.base-url", url, "upstream.rate-limit.window", "2s",
                     "upstream.rate-limit.limit", "50"));
             assertThat(props.rateLimit().window()).as(url).isEqualTo(Duration.ofSeconds(2));
+            assertThat(props.shrunken()).as(url).isTrue();
         }
     }
 
     @Test
-    void refusesAShortWindowAgainstTheRealUpstream() {
-        assertThatThrownBy(() -> bind(Map.of("upstream.base-url", "https://hiring.api.synthesia.io",
-                "upstream.rate-limit.window", "2s")))
-                .isInstanceOf(BindException.class)
-                .rootCause()
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("upstream.base-url https://hiring.api.synthesia.io is not a loopback address")
-                .hasMessageContaining("upstream.rate-limit.window=PT2S");
+    void isShrunkenWhenTheWindowIsShorterOrTheLimitHigherThanTheRealUpstreams() {
+        assertThat(bind(Map.of()).shrunken()).isFalse();
+        assertThat(bind(Map.of("upstream.rate-limit.window", "90s", "upstream.rate-limit.limit", "8")).shrunken())
+                .isFalse();
+        assertThat(bind(Map.of("upstream.rate-limit.window", "59999ms")).shrunken()).isTrue();
+        assertThat(bind(Map.of("upstream.rate-limit.limit", "11")).shrunken()).isTrue();
     }
 
     @Test
-    void refusesAShortWindowAgainstAPrivateAddressBecauseOnlyLoopbackIsLocal() {
+    void countsOnlyLocalhostAndLiteralLoopbackAddressesAsLoopback() {
+        for (String url : new String[] {"http://127.0.0.1:5005", "http://localhost:5005", "http://[::1]:5005",
+                "http://127.0.0.2:80", "http://sim.localhost:5005"}) {
+            assertThat(UpstreamProperties.isLoopback(URI.create(url))).as(url).isTrue();
+        }
         for (String url : new String[] {"http://10.0.0.5:5005", "http://192.168.1.2:5005", "http://172.16.0.1",
                 "http://169.254.1.1:5005", "http://100.64.0.1:5005", "http://[fd00::1]:5005",
                 "http://[::ffff:10.0.0.5]:5005", "http://0.0.0.0:5005", "http://simulator:5005"}) {
-            assertThatThrownBy(() -> bind(Map.of("upstream.base-url", url, "upstream.rate-limit.window", "2s")))
-                    .as(url)
-                    .isInstanceOf(BindException.class)
-                    .rootCause()
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("is not a loopback address")
-                    .hasMessageContaining("upstream.rate-limit.window=PT2S");
+            assertThat(UpstreamProperties.isLoopback(URI.create(url))).as(url).isFalse();
         }
-    }
-
-    @Test
-    void refusesAHighLimitAgainstANonLoopbackUpstream() {
-        assertThatThrownBy(() -> new UpstreamProperties(URI.create("http://10.0.0.5:5005"), "k", null,
-                new UpstreamProperties.RateLimit(11, Duration.ofSeconds(60), null, 5)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("upstream.rate-limit.limit=11");
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.signapi.simulator.degradation.Degradation;
 import io.signapi.simulator.ratelimit.SlidingWindowLimiter;
 import io.signapi.simulator.signing.MessageSigner;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
@@ -23,13 +25,16 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * The simulated upstream API: {@code GET /}, {@code GET /crypto/sign} and {@code GET /crypto/verify}, with the real
- * API's status codes and bodies.
+ * The simulated upstream API: {@code GET /crypto/sign} and {@code GET /crypto/verify}, with the real API's status
+ * codes and bodies, and {@code GET /}, where it announces itself (the apps' start-up probe looks for it).
  */
 public class CryptoRoutes {
 
     static final String WELCOME = "Welcome to the signing API. Sign with GET /crypto/sign?message=..., verify with "
             + "GET /crypto/verify?message=...&signature=..., passing your API key in the Authorization header.";
+    /** The announcement's header and the value of its body's {@code service} field (docs/ARCHITECTURE.md). */
+    public static final String ANNOUNCEMENT_HEADER = "Upstream-Simulator";
+    public static final String SERVICE = "upstream-simulator";
     static final String UNAUTHORIZED = "Error 401: Unauthorized.";
     static final String MISSING_MESSAGE = "Must specify a message.";
     static final String MISSING_SIGNATURE = "Must specify a signature.";
@@ -56,9 +61,23 @@ public class CryptoRoutes {
     }
 
     public RouterFunction<ServerResponse> routes() {
-        return route(GET("/"), request -> text(HttpStatus.OK, WELCOME))
+        return route(GET("/"), request -> announce())
                 .andRoute(GET(CallRecorder.SIGN_PATH), this::sign)
                 .andRoute(GET(CallRecorder.VERIFY_PATH), this::verify);
+    }
+
+    /**
+     * {@code GET /}: the welcome text inside a JSON announcement that this is the simulator, with the budget it
+     * enforces; no key needed, not counted, answered even during an outage.
+     */
+    private Mono<ServerResponse> announce() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service", SERVICE);
+        body.put("welcome", WELCOME);
+        body.put("limit", limiter.limit());
+        body.put("windowMillis", limiter.windowMillis());
+        return ServerResponse.ok().header(ANNOUNCEMENT_HEADER, SERVICE).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body);
     }
 
     private Mono<ServerResponse> sign(ServerRequest request) {

@@ -48,12 +48,28 @@ class CryptoApiTest {
     }
 
     @Test
-    void answersWelcomeTextOnRoot() {
+    void announcesItselfOnRootWithTheWelcomeTextAndItsBudget() {
         web.get().uri("/").exchange()
                 .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
-                .expectBody(String.class).value(body -> assertThat(body).startsWith("Welcome"));
+                .expectHeader().valueEquals("Upstream-Simulator", "upstream-simulator")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.service").isEqualTo("upstream-simulator")
+                .jsonPath("$.welcome").value(welcome -> assertThat((String) welcome).startsWith("Welcome"))
+                .jsonPath("$.limit").value(limit -> assertThat(((Number) limit).longValue())
+                        .isEqualTo(((Number) admin.config().get("limit")).longValue()))
+                .jsonPath("$.windowMillis").value(window -> assertThat(((Number) window).longValue())
+                        .isEqualTo(((Number) admin.config().get("windowMillis")).longValue()));
         web.get().uri("/").header("Authorization", UpstreamCalls.KEY).exchange().expectStatus().isOk();
+        assertThat(admin.stats().calls()).isZero();
+    }
+
+    @Test
+    void announcesItselfDuringAHangOutage() {
+        admin.configure(Map.of("outage", "hang"));
+        web.get().uri("/").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("Upstream-Simulator", "upstream-simulator");
         assertThat(admin.stats().calls()).isZero();
     }
 
