@@ -50,7 +50,8 @@ echo "== fresh stack for seeding (loopback simulator, limit raised, failure rate
 ./stack down >/dev/null 2>&1 || true
 trap cleanup EXIT
 ./stack reset
-# The interlock allows a raised limit only because the upstream is the loopback simulator.
+# The interlock allows a raised limit only because the upstream is the simulator (its GET / announces it); seeding
+# also uses its loopback admin API.
 [[ "$SIMULATOR" == http://127.0.0.1:* ]] || { echo "seeding needs the loopback simulator" >&2; exit 1; }
 UPSTREAM_RATE_LIMIT_LIMIT=1000000 SIMULATOR_FAILURE_RATE=0 ./stack up
 curl -sf -X POST -H 'Content-Type: application/json' -d '{"failureRate": 0}' "$SIMULATOR/__sim/config" >/dev/null

@@ -94,7 +94,10 @@ cmd_up() {
     start_group kafka mail
     [[ " ${wanted[*]} " == *" upstream-simulator "* ]] && start_group upstream-simulator
     ((${#started[@]})) && say "starting ${started[*]}"
-    wait_ready kafka || die "Kafka did not start; see $(rel "$LOGS/kafka.log")"
+    # The apps' start-up probe asks the simulator's GET / (the safety interlock): it answers before they start.
+    local first=(kafka)
+    [[ " ${wanted[*]} " == *" upstream-simulator "* ]] && first+=(upstream-simulator)
+    wait_ready "${first[@]}" || die "not ready (see above): ${first[*]}; the apps were not started"
     local before=${#started[@]}
     start_group "${APPS[@]}"
     ((${#started[@]} > before)) && say "starting ${started[*]:before}"

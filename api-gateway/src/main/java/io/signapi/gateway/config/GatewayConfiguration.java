@@ -7,9 +7,11 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBui
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.signapi.common.bounded.BoundedCalls;
+import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
 import io.signapi.common.cache.SignatureCacheCommands;
 import io.signapi.common.config.CacheProperties;
@@ -17,11 +19,12 @@ import io.signapi.common.config.RedisProperties;
 import io.signapi.common.config.SigningProperties;
 import io.signapi.common.config.WebhookProperties;
 import io.signapi.common.upstream.UpstreamClient;
+import io.signapi.common.upstream.UpstreamProbe;
 import io.signapi.common.upstream.UpstreamProperties;
 
 /**
- * Wires the shared library classes (upstream client, budget, signature cache commands, the bounded Redis path), the
- * clock and the Redis client options.
+ * Wires the shared library classes (upstream client, budget, start-up probe, signature cache commands, the bounded
+ * Redis path), the clock and the Redis client options.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, WebhookProperties.class,
@@ -57,6 +60,14 @@ class GatewayConfiguration {
     UpstreamBudget upstreamBudget(ReactiveStringRedisTemplate redis, UpstreamProperties upstream,
             BoundedCalls redisCalls) {
         return new UpstreamBudget(redis, upstream, redisCalls);
+    }
+
+    /** The safety interlock: with a shrunken budget, start only against the announced simulator. */
+    @Bean
+    UpstreamProbe upstreamProbe(UpstreamProperties upstream, GatewayProperties gateway, UpstreamBudget budget,
+            DatabaseClient db, Clock clock) {
+        return new UpstreamProbe(WebClient.builder(), upstream, "api-gateway/" + gateway.instanceId(), budget, db,
+                Caller.GATEWAY, gateway.instanceId(), gateway.databaseTimeout(), clock);
     }
 
     @Bean

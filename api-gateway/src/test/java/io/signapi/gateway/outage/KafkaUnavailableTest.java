@@ -37,6 +37,9 @@ import io.signapi.testsupport.TestStores;
         "spring.kafka.producer.properties[request.timeout.ms]=400",
         "spring.kafka.producer.properties[delivery.timeout.ms]=900",
         "spring.kafka.admin.auto-create=false",
+        // The real budget: nothing answers at the upstream's address either, which a shrunken budget's start-up probe
+        // would refuse (docs/ARCHITECTURE.md, "Safety interlock").
+        "upstream.rate-limit.window=60s",
         "logging.level.org.apache.kafka.clients.NetworkClient=ERROR"})
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
