@@ -234,9 +234,19 @@ launch() { # unit command...: runs it detached, output to $LOGS/<unit>.log (the 
     local name=$1; shift
     local log="$LOGS/$name.log"
     [[ -f "$log" ]] && mv -f "$log" "$log.1"
-    # setsid: the stack outlives the terminal that started it.
-    setsid "$@" </dev/null >"$log" 2>&1 &
+    # setsid: the stack outlives the terminal that started it. Descriptors above 2 are closed first: a service must
+    # not inherit one that holds a lock (`flock /tmp/signapi-test.lock ./stack up` would stay locked while it runs).
+    (close_inherited_fds; exec setsid "$@" </dev/null >"$log" 2>&1) &
     echo $! > "$RUN/$name.pid"
+}
+
+close_inherited_fds() { # in a subshell about to exec a service: closes every descriptor above 2
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    return 0
 }
 
 stop_timeout() { echo "${STACK_STOP_TIMEOUT:-40}"; }
