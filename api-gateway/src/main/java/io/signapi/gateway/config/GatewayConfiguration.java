@@ -62,12 +62,16 @@ class GatewayConfiguration {
         return new UpstreamBudget(redis, upstream, redisCalls);
     }
 
-    /** The safety interlock: with a shrunken budget, start only against the announced simulator. */
+    /**
+     * The safety interlock: with a shrunken budget, start only against the announced simulator. Its attempt row is
+     * bounded by {@code upstream.timeout}, not by the request path's {@code gateway.database-timeout}: at start-up
+     * the first connection of the pool is still being opened.
+     */
     @Bean
     UpstreamProbe upstreamProbe(UpstreamProperties upstream, GatewayProperties gateway, UpstreamBudget budget,
             DatabaseClient db, Clock clock) {
         return new UpstreamProbe(WebClient.builder(), upstream, "api-gateway/" + gateway.instanceId(), budget, db,
-                Caller.GATEWAY, gateway.instanceId(), gateway.databaseTimeout(), clock);
+                Caller.GATEWAY, gateway.instanceId(), upstream.timeout(), clock);
     }
 
     @Bean

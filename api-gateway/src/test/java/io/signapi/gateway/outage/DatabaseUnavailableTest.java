@@ -34,7 +34,9 @@ import io.signapi.testsupport.TestStores;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.flyway.enabled=false",
-        "gateway.database-timeout=1500ms"})
+        "gateway.database-timeout=1500ms",
+        // Also the bound of the start-up probe's attempt row, which waits for the hanging MySQL at every start.
+        "upstream.timeout=2s"})
 @AutoConfigureWebTestClient
 @EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @ActiveProfiles("test")
