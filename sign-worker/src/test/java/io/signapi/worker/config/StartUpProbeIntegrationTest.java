@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.NestedExceptionUtils;
 
 import io.signapi.common.RedisKeys;
 import io.signapi.common.upstream.UpstreamProbe;
@@ -49,10 +50,10 @@ class StartUpProbeIntegrationTest extends WorkerIntegrationTest {
         try (HttpReceiver notTheSimulator = HttpReceiver.start()) {
             assertThatThrownBy(() -> started = startWorker("refused",
                     Map.of("upstream.base-url", notTheSimulator.url())))
-                    .rootCause()
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageStartingWith("Refusing to start")
-                    .hasMessageContaining("answered 200 without the simulator's announcement");
+                    .satisfies(e -> assertThat(NestedExceptionUtils.getMostSpecificCause(e))
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageStartingWith("Refusing to start")
+                            .hasMessageContaining("answered 200 without the simulator's announcement"));
             assertThat(notTheSimulator.requests()).singleElement()
                     .satisfies(request -> assertThat(request.path()).isEqualTo("/"));
         }
