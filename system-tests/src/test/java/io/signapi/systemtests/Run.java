@@ -40,7 +40,8 @@ final class Run implements AutoCloseable {
     final Instant started = Instant.now();
     final Env env;
     final Inbox inbox;
-    final List<CompletableFuture<Outcome>> pending = new ArrayList<>();
+    final List<CompletableFuture<Outcome>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger expected = new java.util.concurrent.atomic.AtomicInteger();
     final Map<String, Object> figures = new LinkedHashMap<>();
     private final Map<String, String> signatures = new ConcurrentHashMap<>();
 
@@ -76,12 +77,23 @@ final class Run implements AutoCloseable {
         return new Sign(env.gatewayPort(), message(i), prefix + i + keySuffix, null, null);
     }
 
+    /** Sends these requests at once. */
     void send(List<Sign> signs) {
+        expected.addAndGet(signs.size());
         pending.addAll(env.client().sendAll(signs));
     }
 
-    void sendNow(Sign sign) {
-        pending.add(env.client().send(sign));
+    /** Sends these requests one every {@code interval}, from a thread of its own; returns at once. */
+    void trickle(List<Sign> signs, Duration interval) {
+        expected.addAndGet(signs.size());
+        Thread.ofVirtual().name("trickle-" + prefix).start(() -> {
+            long next = System.nanoTime();
+            for (Sign sign : signs) {
+                java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
+                pending.add(env.client().send(sign));
+                next += interval.toNanos();
+            }
+        });
     }
 
     long answered() {
@@ -91,7 +103,7 @@ final class Run implements AutoCloseable {
     /** Waits until every request sent has its final answer; they must all be 200 or 202. */
     List<Outcome> outcomes() {
         await("every request answered").atMost(SignClient.GIVE_UP.plusSeconds(10))
-                .pollInterval(Duration.ofMillis(100)).until(() -> pending.stream().allMatch(CompletableFuture::isDone));
+                .pollInterval(Duration.ofMillis(100)).until(() -> pending.size() == expected.get() && pending.stream().allMatch(CompletableFuture::isDone));
         List<Outcome> outcomes = pending.stream().map(CompletableFuture::join).toList();
         assertThat(outcomes).as("final answers").allSatisfy(o -> assertThat(o.status())
                 .as("%s: %s", o.sign().message(), o.attempts()).isIn(200, 202));
@@ -211,6 +223,23 @@ final class Run implements AutoCloseable {
             assertThat(duplicates).as("duplicate notifications").isEmpty();
         }
         return duplicates;
+    }
+
+    /**
+     * Duplicates may only come from deliveries in flight at a fault (a notifier SIGKILL, MySQL unreachable): each
+     * duplicate's first copy arrived within one delivery timeout before one of the faults (a mail is seen up to one
+     * inbox poll after it arrived).
+     */
+    static void assertDuplicatesOnlyNear(Map<String, List<Instant>> duplicates, List<Instant> faults,
+            Duration webhookTimeout, Duration mailTimeout) {
+        duplicates.forEach((what, copies) -> {
+            Instant first = copies.getFirst();
+            boolean mail = what.startsWith("mail");
+            Duration before = mail ? mailTimeout.plus(Inbox.POLL) : webhookTimeout;
+            Duration after = mail ? Inbox.POLL : Duration.ZERO;
+            assertThat(faults).as("%s: copies at %s, faults at %s", what, copies, faults)
+                    .anySatisfy(fault -> assertThat(first).isBetween(fault.minus(before), fault.plus(after)));
+        });
     }
 
     /** Violations of the upstream limit, recounted from the raw call log of this run (the simulator was reset). */
