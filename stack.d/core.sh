@@ -234,9 +234,20 @@ launch() { # unit command...: runs it detached, output to $LOGS/<unit>.log (the 
     local name=$1; shift
     local log="$LOGS/$name.log"
     [[ -f "$log" ]] && mv -f "$log" "$log.1"
-    # setsid: the stack outlives the terminal that started it.
-    setsid "$@" </dev/null >"$log" 2>&1 &
+    # setsid: the stack outlives the terminal that started it. Only stdin, stdout and stderr are passed on: a
+    # descriptor of the caller's, such as the lock of `flock LOCK ./stack up`, would otherwise stay open (and the
+    # lock held) for as long as the service runs.
+    ( close_inherited_fds; exec setsid "$@" ) </dev/null >"$log" 2>&1 &
     echo $! > "$RUN/$name.pid"
+}
+
+close_inherited_fds() { # closes every descriptor of this (sub)shell but stdin, stdout and stderr
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    return 0
 }
 
 stop_timeout() { echo "${STACK_STOP_TIMEOUT:-40}"; }

@@ -7,8 +7,8 @@ ensure_redis() {
     command -v redis-server >/dev/null || die "Redis is not answering on 127.0.0.1:$REDIS_PORT and redis-server is not installed (apt install redis-server)."
     mkdir -p "$STATE/redis"
     say "starting Redis on 127.0.0.1:$REDIS_PORT (data under $(rel "$STATE/redis"))"
-    setsid redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
-        --dir "$STATE/redis" --logfile "$LOGS/redis.log" --daemonize no </dev/null >/dev/null 2>&1 &
+    ( close_inherited_fds; exec setsid redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+        --dir "$STATE/redis" --logfile "$LOGS/redis.log" --daemonize no ) </dev/null >/dev/null 2>&1 &
     echo $! > "$RUN/redis.pid"
     STARTED_INFRA+=(redis)
     wait_port "$REDIS_PORT" 10 || die "Redis did not start; see $LOGS/redis.log"
@@ -32,9 +32,9 @@ ensure_mysql() {
             || die "database initialisation failed; see $LOGS/mysql-init.log"
     fi
     say "starting MariaDB on 127.0.0.1:$MYSQL_PORT (data under $(rel "$data"))"
-    setsid "$server" --no-defaults --datadir="$data" --port="$MYSQL_PORT" --bind-address=127.0.0.1 \
-        --socket="$data/mysqld.sock" --pid-file="$data/mysqld.pid" --user="$(id -un)" \
-        --log-error="$LOGS/mysql.log" </dev/null >/dev/null 2>&1 &
+    ( close_inherited_fds; exec setsid "$server" --no-defaults --datadir="$data" --port="$MYSQL_PORT" \
+        --bind-address=127.0.0.1 --socket="$data/mysqld.sock" --pid-file="$data/mysqld.pid" --user="$(id -un)" \
+        --log-error="$LOGS/mysql.log" ) </dev/null >/dev/null 2>&1 &
     echo $! > "$RUN/mysql.pid"
     STARTED_INFRA+=(mysql)
     wait_port "$MYSQL_PORT" 30 || die "MariaDB did not start; see $LOGS/mysql.log"
