@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -130,14 +129,19 @@ class SystemIT {
     }
 
     @BeforeEach
-    void freshScenario(TestInfo info) {
+    void freshScenario() {
+        // A scenario that failed half-way must not take the next ones with it.
+        mysql.resume();
+        if (!redis.answers()) {
+            redis.start();
+        }
         env.simulator().configure("{\"outage\":\"none\"}");
         env.simulator().reset();
         outcome = "FAILED";
     }
 
     @AfterEach
-    void summarise(TestInfo info) {
+    void summarise() {
         if (run != null) {
             Summary.add(run.name, Duration.between(run.started, Instant.now()), outcome, run.figures());
             run.close();
