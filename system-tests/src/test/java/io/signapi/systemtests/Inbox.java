@@ -38,7 +38,14 @@ final class Inbox implements AutoCloseable {
         this.url = "http://127.0.0.1:" + apiPort + "/api/user/" + address + "/messages/INBOX";
         poller = Thread.ofVirtual().name("inbox-" + address).start(() -> {
             while (open) {
-                pollOnce();
+                try {
+                    pollOnce();
+                } catch (RuntimeException e) {
+                    if (open) {
+                        throw e;
+                    }
+                    return;  // closed while a poll was under way
+                }
                 LockSupport.parkNanos(POLL.toNanos());
             }
         });

@@ -180,10 +180,10 @@ class SystemIT {
                 .until(() -> r.answered() >= 5);
         stack.kill("sign-worker");
         CompletableFuture<Stack.Result> worker = CompletableFuture.supplyAsync(() -> stack.start("sign-worker"));
-        // The second half goes out over a second while the gateway is being killed: some are in flight at the kill,
-        // the rest find it gone, and the clients retry them all until it is back.
+        // The second half goes out over three seconds while the gateway is being killed (./stack kill takes one or
+        // two): some are in flight at the kill, the rest find it gone, and the clients retry them until it is back.
+        r.trickle(all.subList(BURST / 2, BURST), Duration.ofMillis(100));
         CompletableFuture<Stack.Result> kill = CompletableFuture.supplyAsync(() -> stack.kill("api-gateway"));
-        r.trickle(all.subList(BURST / 2, BURST), Duration.ofMillis(30));
         kill.join();
         stack.start("api-gateway");
         worker.join();
