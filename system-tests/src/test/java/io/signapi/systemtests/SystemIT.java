@@ -43,6 +43,8 @@ class SystemIT {
     static final Duration MARGIN = Duration.ofMillis(250);
 
     static final Instant T0 = Instant.now();
+    /** Runs ./stack commands side by side (the common pool has a single thread on two cores). */
+    static final java.util.concurrent.ExecutorService COMMANDS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     static OwnRedis redis;
     static TcpProxy mysql;
     static HttpReceiver hooks;
@@ -179,11 +181,11 @@ class SystemIT {
         await("the first answers").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .until(() -> r.answered() >= 5);
         stack.kill("sign-worker");
-        CompletableFuture<Stack.Result> worker = CompletableFuture.supplyAsync(() -> stack.start("sign-worker"));
+        CompletableFuture<Stack.Result> worker = CompletableFuture.supplyAsync(() -> stack.start("sign-worker"), COMMANDS);
         // The second half goes out over three seconds while the gateway is being killed (./stack kill takes one or
         // two): some are in flight at the kill, the rest find it gone, and the clients retry them until it is back.
         r.trickle(all.subList(BURST / 2, BURST), Duration.ofMillis(100));
-        CompletableFuture<Stack.Result> kill = CompletableFuture.supplyAsync(() -> stack.kill("api-gateway"));
+        CompletableFuture<Stack.Result> kill = CompletableFuture.supplyAsync(() -> stack.kill("api-gateway"), COMMANDS);
         kill.join();
         stack.start("api-gateway");
         worker.join();
@@ -305,7 +307,7 @@ class SystemIT {
     void twoOfEachShareOneBudgetAndNeverWorkOneMessageTwice() {
         Run r = begin("7 scale-out (2 of each)", "s7");
         List<String> apps = List.of("api-gateway", "sign-worker", "notifier");
-        apps.stream().map(app -> CompletableFuture.supplyAsync(() -> stack.start(app, "2"))).toList()
+        apps.stream().map(app -> CompletableFuture.supplyAsync(() -> stack.start(app, "2"), COMMANDS)).toList()
                 .forEach(CompletableFuture::join);
         try {
             int second = port("STACK_GATEWAY_PORT") + port("STACK_INSTANCE_PORT_STEP");
