@@ -36,7 +36,8 @@ class CallLogChecksTest {
         assertThat(SimulatorAdmin.overlaps(stillInFlight, "sign-worker/")).containsOnlyKeys("m");
         List<Call> sameWorker = List.of(call(0, 502, "sign-worker/a", 100L), call(50, 200, "sign-worker/a", 150L));
         assertThat(SimulatorAdmin.overlaps(sameWorker, "sign-worker/")).isEmpty();
-        List<Call> gatewayAndWorker = List.of(call(0, 502, "api-gateway/g", 100L), call(50, 200, "sign-worker/a", 150L));
+        List<Call> gatewayAndWorker = List.of(call(0, 502, "api-gateway/g", 100L),
+                call(50, 200, "sign-worker/a", 150L));
         assertThat(SimulatorAdmin.overlaps(gatewayAndWorker, "sign-worker/")).isEmpty();
     }
 }

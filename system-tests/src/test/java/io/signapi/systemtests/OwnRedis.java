@@ -40,7 +40,8 @@ final class OwnRedis implements AutoCloseable {
     synchronized void start() {
         try {
             Files.createDirectories(dir);
-            process = new ProcessBuilder(List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
+            process = new ProcessBuilder(List.of("redis-server", "--bind", "127.0.0.1",
+                    "--port", Integer.toString(port),
                     "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                     "--logfile", dir.resolve("redis.log").toString()))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile()).start();

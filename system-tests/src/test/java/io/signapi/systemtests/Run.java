@@ -103,7 +103,8 @@ final class Run implements AutoCloseable {
     /** Waits until every request sent has its final answer; they must all be 200 or 202. */
     List<Outcome> outcomes() {
         await("every request answered").atMost(SignClient.GIVE_UP.plusSeconds(10))
-                .pollInterval(Duration.ofMillis(100)).until(() -> pending.size() == expected.get() && pending.stream().allMatch(CompletableFuture::isDone));
+                .pollInterval(Duration.ofMillis(100)).until(() -> pending.size() == expected.get()
+                        && pending.stream().allMatch(CompletableFuture::isDone));
         List<Outcome> outcomes = pending.stream().map(CompletableFuture::join).toList();
         assertThat(outcomes).as("final answers").allSatisfy(o -> assertThat(o.status())
                 .as("%s: %s", o.sign().message(), o.attempts()).isIn(200, 202));
@@ -204,7 +205,8 @@ final class Run implements AutoCloseable {
             assertThat(queued).as("webhooks go to queued requests only").contains(id);
             assertThat(hook.header("webhook-id")).isEqualTo("msg_" + id);
             assertThat(body.path("status").asString()).isEqualTo("SIGNED");
-            assertThat(body.path("signature").asString()).as("webhook signature of %s", id).isEqualTo(signatures.get(id));
+            assertThat(body.path("signature").asString()).as("webhook signature of %s", id)
+                    .isEqualTo(signatures.get(id));
             hooksById.computeIfAbsent("webhook " + id, k -> new ArrayList<>()).add(hook.at());
         }
         Map<String, List<Instant>> mailsById = new TreeMap<>();

@@ -25,7 +25,8 @@ final class Stack {
 
     /** Environment names the stack reads as settings; the developer's own values of them are not passed on. */
     private static final Pattern SETTING = Pattern.compile(
-            "(UPSTREAM|GATEWAY|SIGNING|WEBHOOK|SIMULATOR|SPRING|MANAGEMENT|LOGGING|NOTIFIER|WORKER|REDIS|CACHE|STACK|MYSQL)_.*");
+            "(UPSTREAM|GATEWAY|SIGNING|WEBHOOK|SIMULATOR|SPRING|MANAGEMENT|LOGGING|NOTIFIER|WORKER|REDIS|CACHE|STACK"
+                    + "|MYSQL)_.*");
 
     private final Path root;
     private final Path home;

@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +46,7 @@ class SystemIT {
 
     static final Instant T0 = Instant.now();
     /** Runs ./stack commands side by side (the common pool has a single thread on two cores). */
-    static final java.util.concurrent.ExecutorService COMMANDS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    static final ExecutorService COMMANDS = Executors.newVirtualThreadPerTaskExecutor();
     static OwnRedis redis;
     static TcpProxy mysql;
     static HttpReceiver hooks;
@@ -181,7 +183,8 @@ class SystemIT {
         await("the first answers").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .until(() -> r.answered() >= 5);
         stack.kill("sign-worker");
-        CompletableFuture<Stack.Result> worker = CompletableFuture.supplyAsync(() -> stack.start("sign-worker"), COMMANDS);
+        CompletableFuture<Stack.Result> worker =
+                CompletableFuture.supplyAsync(() -> stack.start("sign-worker"), COMMANDS);
         // The second half goes out over three seconds while the gateway is being killed (./stack kill takes one or
         // two): some are in flight at the kill, the rest find it gone, and the clients retry them until it is back.
         r.trickle(all.subList(BURST / 2, BURST), Duration.ofMillis(100));
