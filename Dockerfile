@@ -14,6 +14,7 @@ COPY common/pom.xml common/
 COPY api-gateway/pom.xml api-gateway/
 COPY sign-worker/pom.xml sign-worker/
 COPY notifier/pom.xml notifier/
+COPY system-tests/pom.xml system-tests/
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B dependency:go-offline
 # Then the sources and the same command ./stack up builds with.
 COPY upstream-simulator/src upstream-simulator/src
@@ -22,6 +23,7 @@ COPY common/src common/src
 COPY api-gateway/src api-gateway/src
 COPY sign-worker/src sign-worker/src
 COPY notifier/src notifier/src
+COPY system-tests/src system-tests/src
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B package -DskipTests
 
 # Picks the module's executable jar whatever the version: the simulator's is classified -exec (its plain jar is a

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the local stack, run by ./stack test after the build: up, status, one request answered, topics,
-# a second stack beside the first (own ports, home and data: reset and down touch only it), a second worker
-# instance, stop and start, kill and start, down. Whatever happens, it leaves nothing of either stack running.
+# a second stack beside the first (own ports, home and data: reset and down touch only it), stop and start, down.
+# Killing and starting each app and second instances of every app are the system tests' (system-tests, scenarios 2
+# and 7), under load. Whatever happens, it leaves nothing of either stack running.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -219,22 +220,6 @@ records=$("$STACK" topic sign.requests) || fail "./stack topic sign.requests exi
 "$STACK" status >/dev/null || fail "the first stack is not ready after the second stack's reset and down"
 pass "the first stack's processes, database $DB_NAME, Redis db $REDIS_DB keys and topics are untouched"
 
-# --- a second worker instance ------------------------------------------------------------------
-
-step "./stack start sign-worker --instance 2, ./stack stop sign-worker --instance 2"
-timed start-instance "$STACK" start sign-worker --instance 2 || fail "./stack start sign-worker --instance 2 exited non-zero"
-"$STACK" status sign-worker --instance 2 >/dev/null || fail "./stack status sign-worker --instance 2 is not ready"
-pid1=$(our_pid sign-worker) && pid2=$(our_pid sign-worker-2) || fail "both worker instances should run"
-[[ "$pid1" != "$pid2" && -s "$LOGS/sign-worker-2.log" ]] || fail "the second instance has no process or log of its own"
-port_open "$(svc_port sign-worker-2)" || fail "the second instance does not listen on $(svc_port sign-worker-2)"
-out=$("$STACK" stop sign-worker --instance 2) || fail "./stack stop sign-worker --instance 2 exited non-zero"
-say "$out"
-TIMINGS+=("stop sign-worker --instance 2: $(grep -oE '[0-9.]+ s$' <<<"$out")")
-kill -0 "$pid2" 2>/dev/null && fail "the second worker instance still runs after stop"
-our_pid sign-worker >/dev/null || fail "stopping instance 2 stopped instance 1"
-"$STACK" status >/dev/null || fail "the stack is not ready after the second instance stopped"
-pass "a second worker instance ran on port $(svc_port sign-worker-2) and stopped; instance 1 kept running"
-
 # --- stop and start; a notifier is ready while SMTP is down ------------------------------------
 
 step "./stack stop mail, ./stack stop notifier, ./stack start notifier, ./stack start mail"
@@ -250,15 +235,6 @@ pass "the notifier stopped gracefully and started ready with SMTP down (${TIMING
 "$STACK" start mail >/dev/null || fail "./stack start mail exited non-zero"
 "$STACK" status >/dev/null || fail "./stack status is not ready after mail and the notifier started again"
 pass "mail is back; the whole stack is ready"
-
-# --- kill and start -------------------------------------------------------------------------
-
-step "./stack kill sign-worker, ./stack start sign-worker"
-"$STACK" kill sign-worker || fail "./stack kill sign-worker exited non-zero"
-if "$STACK" status >/dev/null; then fail "./stack status exited 0 with the worker killed"; fi
-timed start-worker "$STACK" start sign-worker || fail "./stack start sign-worker exited non-zero"
-"$STACK" status >/dev/null || fail "./stack status is not ready after the worker started again"
-pass "the worker was killed and came back ready (${TIMINGS[-1]})"
 
 # --- down -------------------------------------------------------------------------------------
 
