@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The last value of a remote reading (Redis, the Kafka admin API) for gauges: a read answers at once with what is
@@ -48,16 +49,9 @@ public final class CachedReading<T> {
         if (!refreshing.compareAndSet(false, true)) {
             return;
         }
-        Mono<T> reading;
-        try {
-            reading = source.get();
-        } catch (RuntimeException e) {
-            failed(e);
-            return;
-        }
-        reading.subscribe(v -> value = v, this::failed, () -> {
-            stamp();
-        });
+        // Built and subscribed off the caller's thread: creating a client (Kafka's admin client) may block.
+        Mono.defer(source).subscribeOn(Schedulers.boundedElastic())
+                .subscribe(v -> value = v, this::failed, this::stamp);
     }
 
     private void failed(Throwable e) {
