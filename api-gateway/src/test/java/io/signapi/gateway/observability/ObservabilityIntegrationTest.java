@@ -32,7 +32,9 @@ class ObservabilityIntegrationTest extends GatewayIntegrationTest {
     private UpstreamProperties upstreamSettings;
 
     private PrometheusText scrape() {
-        String body = web.get().uri("/actuator/prometheus").exchange()
+        // The whole scrape is larger than the gateway's 64 KB codec limit, which the test client shares.
+        String body = web.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         return PrometheusText.parse(body);
