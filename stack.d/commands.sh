@@ -34,14 +34,18 @@ validate_compose() {
             return 0
         fi
     fi
-    local files
+    local files profile
     for files in "docker-compose.yml" "docker-compose.yml docker-compose.mysql8.yml"; do
-        local args=() f
-        for f in $files; do args+=(-f "$ROOT/$f"); done
-        # .env.example as the env file: the documented values, never a developer's own .env.
-        (cd "$ROOT" && docker-compose --env-file "$ROOT/.env.example" "${args[@]}" config -q) \
-            || die "docker-compose config rejects $files"
-        say "compose: $files valid (docker-compose $(docker-compose version --short 2>/dev/null))"
+        # Without a profile, and with the observability profile (Prometheus and Grafana).
+        for profile in "" observability; do
+            local args=() f
+            for f in $files; do args+=(-f "$ROOT/$f"); done
+            [[ -n "$profile" ]] && args+=(--profile "$profile")
+            # .env.example as the env file: the documented values, never a developer's own .env.
+            (cd "$ROOT" && docker-compose --env-file "$ROOT/.env.example" "${args[@]}" config -q) \
+                || die "docker-compose config rejects $files${profile:+ with --profile $profile}"
+            say "compose: $files${profile:+ --profile $profile} valid (docker-compose $(docker-compose version --short 2>/dev/null))"
+        done
     done
 }
 

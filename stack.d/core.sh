@@ -273,7 +273,7 @@ stop_svcs() { # units...: SIGTERM to all at once, SIGKILL to any still running a
 
 # --- settings from the environment ---------------------------------------------
 
-SETTING_PREFIXES='UPSTREAM|GATEWAY|SIGNING|WEBHOOK|SIMULATOR|SPRING|MANAGEMENT|LOGGING|NOTIFIER|WORKER|REDIS|CACHE|STACK'
+SETTING_PREFIXES='UPSTREAM|GATEWAY|SIGNING|WEBHOOK|SIMULATOR|SPRING|MANAGEMENT|LOGGING|LOG|NOTIFIER|WORKER|REDIS|CACHE|STACK'
 
 # Variables set now win; with "merge", the saved ones ./stack up was given fill the rest, so `./stack start`
 # after `UPSTREAM_RATE_LIMIT_WINDOW=3s ./stack up` starts a service with the same 3-second window.

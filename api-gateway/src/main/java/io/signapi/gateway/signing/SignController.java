@@ -65,6 +65,7 @@ class SignController {
         }
         String key = keys.isEmpty() ? null : keys.getFirst();
         return Mono.fromCallable(() -> validator.validate(message, email, webhook, key, repeated))
+                .doOnNext(command -> SignMetricsFilter.recordHash(exchange, command.messageHash()))
                 .flatMap(command -> flow.sign(command, RequestIdFilter.of(exchange)))
                 .map(result -> render(result, exchange));
     }

@@ -1,5 +1,6 @@
 package io.signapi.gateway.signing;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,16 +15,20 @@ import org.springframework.web.server.WebFilterChain;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.signapi.common.log.OutcomeLog;
+import io.signapi.gateway.correlation.RequestIdFilter;
 import reactor.core.publisher.Mono;
 
 /**
  * Counts signing requests by outcome ({@code gateway.requests}: cached, direct, queued, rejected, unavailable) and
- * times them ({@code gateway.request.latency}, with a percentile histogram), whatever layer produced the answer.
+ * times them ({@code gateway.request.latency}, with a percentile histogram), whatever layer produced the answer, and
+ * writes the answer's outcome line ({@link OutcomeLog}).
  */
 @Component
 class SignMetricsFilter implements WebFilter {
 
     private static final String SOURCE = SignMetricsFilter.class.getName() + ".source";
+    private static final String HASH = SignMetricsFilter.class.getName() + ".hash";
     static final String PATH = "/crypto/sign";
 
     private static final List<String> OUTCOMES = List.of("cached", "direct", "queued", "rejected", "unavailable");
@@ -48,6 +53,11 @@ class SignMetricsFilter implements WebFilter {
         exchange.getAttributes().put(SOURCE, source);
     }
 
+    /** The message hash of a valid request, for the outcome log line. */
+    static void recordHash(ServerWebExchange exchange, String messageHash) {
+        exchange.getAttributes().put(HASH, messageHash);
+    }
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (!PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value())) {
@@ -57,8 +67,15 @@ class SignMetricsFilter implements WebFilter {
         return chain.filter(exchange).doFinally(signal -> {
             String outcome = outcome(exchange);
             requests.get(outcome).increment();
-            sample.stop(latency.get(outcome));
+            long nanos = sample.stop(latency.get(outcome));
+            OutcomeLog.outcome("answer", exchange.getResponse().getHeaders().getFirst(RequestIdFilter.HEADER),
+                    exchange.getAttribute(HASH), outcome, Duration.ofNanos(nanos), "status=" + status(exchange));
         });
+    }
+
+    private static int status(ServerWebExchange exchange) {
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        return status == null ? 0 : status.value();
     }
 
     private static String outcome(ServerWebExchange exchange) {

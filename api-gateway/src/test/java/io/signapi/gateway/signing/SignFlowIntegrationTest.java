@@ -408,7 +408,8 @@ class SignFlowIntegrationTest extends GatewayIntegrationTest {
                 .expectStatus().isOk()
                 .expectBody(String.class).value(body -> assertThat(body)
                         .contains("gateway_request_latency_seconds_bucket")
-                        .contains("gateway_requests_total{outcome=\"cached\"}"));
+                        // Every series carries the application tag (common's observability.yml).
+                        .contains("gateway_requests_total{application=\"api-gateway\",outcome=\"cached\"}"));
     }
 
     @Test

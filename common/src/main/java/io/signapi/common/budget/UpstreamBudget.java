@@ -29,6 +29,7 @@ public class UpstreamBudget {
     private static final RedisScript<String> ACQUIRE = RedisScript.of(lua("acquire.lua"), String.class);
     private static final RedisScript<Long> PAUSE = RedisScript.of(lua("pause.lua"), Long.class);
     private static final RedisScript<Long> MARK = RedisScript.of(lua("mark.lua"), Long.class);
+    private static final RedisScript<String> PEEK = RedisScript.of(lua("peek.lua"), String.class);
     private static final List<String> ACQUIRE_KEYS = List.of(RedisKeys.BUDGET_UPSTREAM,
             RedisKeys.BUDGET_WORKER_WAITING, RedisKeys.BUDGET_PAUSED_UNTIL);
 
@@ -77,6 +78,26 @@ public class UpstreamBudget {
                 .next()
                 .doOnNext(until -> log.warn("upstream budget paused until epoch millis {}", until))
                 .transform(this::quietly);
+    }
+
+    /**
+     * The budget as it stands, for metrics: the slots used in the counted span (window + margin) against the limit,
+     * and the time until a worker call could be admitted (the pause included). Takes no slot and writes nothing;
+     * errors (Redis unreachable) propagate, bounded like every Redis call.
+     */
+    public Mono<BudgetSnapshot> peek() {
+        List<String> args = List.of(
+                Long.toString(micros(rateLimit.window())),
+                Long.toString(micros(rateLimit.effectiveMargin())),
+                Integer.toString(rateLimit.limit()));
+        return redis.execute(PEEK, List.of(RedisKeys.BUDGET_UPSTREAM, RedisKeys.BUDGET_PAUSED_UNTIL), args)
+                .next()
+                .map(reply -> {
+                    String[] parts = reply.split(":");
+                    return new BudgetSnapshot(Integer.parseInt(parts[0]), rateLimit.limit(),
+                            Duration.ofNanos(Long.parseLong(parts[1]) * 1_000));
+                })
+                .transform(this::offCallerThread);
     }
 
     /**

@@ -24,31 +24,50 @@ class DeliveryMetrics {
         this.deadLetters = Counter.builder("notifier.dead.letters")
                 .description("Deliveries given up and published to sign.results.dlt")
                 .register(registry);
+        // Every series exists from the start at zero, so rates and dashboards see it before the first delivery.
+        for (Channel channel : Channel.values()) {
+            for (Status status : Status.values()) {
+                if (status != Status.PENDING) {
+                    deliveries(channel, status);
+                }
+            }
+            retries(channel);
+            latency(channel);
+        }
     }
 
     void recorded(Channel channel, Status status) {
-        Counter.builder("notifier.deliveries")
-                .description("Delivery attempts by channel and the status they left the row in")
-                .tag("channel", channel.name().toLowerCase())
-                .tag("outcome", status.name().toLowerCase())
-                .register(registry)
-                .increment();
+        deliveries(channel, status).increment();
         if (status == Status.RETRYING) {
-            Counter.builder("notifier.retries")
-                    .description("Delivery attempts that failed and were scheduled again")
-                    .tag("channel", channel.name().toLowerCase())
-                    .register(registry)
-                    .increment();
+            retries(channel).increment();
         }
     }
 
     void delivered(Channel channel, Duration sinceCompletion) {
-        Timer.builder("notifier.delivery.latency")
+        latency(channel).record(sinceCompletion.isNegative() ? Duration.ZERO : sinceCompletion);
+    }
+
+    private Counter deliveries(Channel channel, Status status) {
+        return Counter.builder("notifier.deliveries")
+                .description("Delivery attempts by channel and the status they left the row in")
+                .tag("channel", channel.name().toLowerCase())
+                .tag("outcome", status.name().toLowerCase())
+                .register(registry);
+    }
+
+    private Counter retries(Channel channel) {
+        return Counter.builder("notifier.retries")
+                .description("Delivery attempts that failed and were scheduled again")
+                .tag("channel", channel.name().toLowerCase())
+                .register(registry);
+    }
+
+    private Timer latency(Channel channel) {
+        return Timer.builder("notifier.delivery.latency")
                 .description("Time from a request's completion to the delivery of its result")
                 .tag("channel", channel.name().toLowerCase())
                 .publishPercentileHistogram()
-                .register(registry)
-                .record(sinceCompletion.isNegative() ? Duration.ZERO : sinceCompletion);
+                .register(registry);
     }
 
     void deadLettered() {

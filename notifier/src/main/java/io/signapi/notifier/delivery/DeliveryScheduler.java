@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.signapi.common.MessageHash;
 import io.signapi.common.config.SigningProperties;
+import io.signapi.common.log.OutcomeLog;
 import io.signapi.notifier.config.NotifierProperties;
 import io.signapi.notifier.delivery.Notifications.Claimed;
 import reactor.core.Disposable;
@@ -169,8 +171,13 @@ public class DeliveryScheduler implements SmartLifecycle {
                 .doOnNext(recorded -> {
                     if (recorded) {
                         metrics.recorded(row.channel(), status);
-                        log.info("Request {} {} delivery attempt {}: {}{}", row.requestId(), row.channel(),
-                                row.attempt(), status, error == null ? "" : " (" + error + ")");
+                        // The delivery try's outcome line, timed from its claim.
+                        OutcomeLog.outcome("delivery", row.requestId(),
+                                row.delivery() == null ? null : MessageHash.of(row.delivery().message()),
+                                status.name(), Duration.between(row.leaseUntil().minus(settings.lease()),
+                                        clock.instant()),
+                                "channel=" + row.channel() + " attempt=" + row.attempt()
+                                        + (error == null ? "" : " error=(" + error + ")"));
                     } else {
                         log.warn("Request {} {} delivery attempt {} ended {} after this instance's lease was lost",
                                 row.requestId(), row.channel(), row.attempt(), status);

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import io.r2dbc.spi.Readable;
 import io.signapi.common.event.SignCompleted;
 import io.signapi.common.event.Topics;
+import io.signapi.common.log.OutcomeLog;
 import io.signapi.worker.config.WorkerProperties;
 import io.signapi.worker.stats.WorkerMetrics;
 import io.signapi.worker.store.Sql;
@@ -30,7 +31,7 @@ public class Outbox {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
     private static final String COLUMNS = """
-            SELECT r.id, r.status, r.email, r.webhook, r.attempts, r.created_at, r.completed_at, r.failure_reason,
+            SELECT r.id, r.message_hash, r.status, r.email, r.webhook, r.attempts, r.created_at, r.completed_at, r.failure_reason,
                    m.message, m.signature
             FROM sign_request r JOIN sign_message m ON m.message_hash = r.message_hash
             """;
@@ -94,8 +95,11 @@ public class Outbox {
                 .timeout(timeout)
                 .then(db.sql(MARK).bind("id", row.id()).fetch().rowsUpdated().timeout(timeout))
                 .doOnSuccess(marked -> {
-                    log.info("result published requestId={} status={} attempts={}{}", row.id(), event.status(),
-                            event.attempts(), fresh ? "" : " (by the sweeper)");
+                    // The request's outcome line: from its acceptance to its result.
+                    OutcomeLog.outcome("result", row.id(), row.messageHash(), event.status().name(),
+                            Duration.between(row.createdAt(), event.completedAt()), "attempts=" + event.attempts()
+                                    + (event.reason() == null ? "" : " reason=" + event.reason())
+                                    + (fresh ? "" : " publishedBy=sweeper"));
                     if (fresh && event.status() == SignCompleted.Status.SIGNED) {
                         metrics.signatureLatency(Duration.between(row.createdAt(), event.completedAt()));
                     }
@@ -115,10 +119,10 @@ public class Outbox {
                 (int) Sql.number(row.get("attempts")),
                 row.get("completed_at", Instant.class),
                 reason == null ? null : SignCompleted.Reason.valueOf(reason));
-        return new Finished(id, row.get("created_at", Instant.class), event);
+        return new Finished(id, row.get("message_hash", String.class), row.get("created_at", Instant.class), event);
     }
 
-    private record Finished(String id, Instant createdAt, SignCompleted event) {
+    private record Finished(String id, String messageHash, Instant createdAt, SignCompleted event) {
     }
 
     /** Runs before each result is published; a test's fault injection. */

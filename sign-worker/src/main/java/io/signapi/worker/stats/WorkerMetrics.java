@@ -1,6 +1,7 @@
 package io.signapi.worker.stats;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,14 +51,22 @@ public class WorkerMetrics {
         Gauge.builder("worker.calls.per.signature", figures, f -> f.get().callsPerSignature())
                 .description("Recent upstream calls per signature obtained, as published in backlog:stats")
                 .register(registry);
+        // Every outcome's series exists from the start at zero, so rates and dashboards see it before the first call.
+        for (String outcome : List.of("signed", "degraded", "failed", "rate_limited", "rejected")) {
+            callCounter(outcome);
+        }
+    }
+
+    private Counter callCounter(String outcome) {
+        return calls.computeIfAbsent(outcome, o -> Counter.builder("upstream.calls")
+                .description("Upstream calls by caller and outcome")
+                .tag("caller", "worker").tag("outcome", o)
+                .register(registry));
     }
 
     /** One upstream call made by this worker, by outcome ({@code signed}, {@code degraded}, …). */
     public void upstreamCall(String outcome) {
-        calls.computeIfAbsent(outcome, o -> Counter.builder("upstream.calls")
-                .description("Upstream calls by caller and outcome")
-                .tag("caller", "worker").tag("outcome", o)
-                .register(registry)).increment();
+        callCounter(outcome).increment();
         if ("rate_limited".equals(outcome)) {
             rateLimited.increment();
         }
