@@ -19,5 +19,10 @@ public record SigningProperties(@DefaultValue("24h") Duration maxAge, @DefaultVa
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("signing.retention must be positive, was " + retention);
         }
+        if (retention.compareTo(maxAge) <= 0) {
+            // A request and its deliveries must be over (both are bounded by max-age) before they are purged.
+            throw new IllegalArgumentException("signing.retention (" + retention + ") must be longer than"
+                    + " signing.max-age (" + maxAge + ")");
+        }
     }
 }
