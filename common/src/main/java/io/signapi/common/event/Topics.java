@@ -12,6 +12,12 @@ public final class Topics {
     /** Finished requests for the notifier, keyed by request id. */
     public static final String SIGN_RESULTS = "sign.results";
 
+    /**
+     * The header ({@code true}) on a record re-published from its dead-letter topic by an operator (./stack dlt
+     * replay): only such a record makes the notifier try a FAILED delivery again.
+     */
+    public static final String REPLAY_HEADER = "signapi-replay";
+
     private static final String DEAD_LETTER_SUFFIX = ".dlt";
 
     private Topics() {

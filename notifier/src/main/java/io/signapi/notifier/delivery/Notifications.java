@@ -37,6 +37,12 @@ public class Notifications {
                 updated_at)
             VALUES (:id, :channel, 'PENDING', 0, :now, :now, :now)""";
 
+    // Only a FAILED row: a DELIVERED one is never sent again, a live one is already on its schedule.
+    private static final String RESET_FAILED = """
+            UPDATE notification SET status = 'PENDING', attempts = 0, next_attempt_at = :now, updated_at = :now,
+                claimed_until = NULL, claimed_by = NULL
+            WHERE request_id = :id AND channel = :channel AND status = 'FAILED'""";
+
     // A conditional UPDATE is the lease: of two instances scanning at once, only one sees claimed_until expired.
     private static final String CLAIM = """
             UPDATE notification SET claimed_by = :me, claimed_until = :until, updated_at = :now
@@ -90,6 +96,25 @@ public class Notifications {
         Instant now = now();
         return Flux.fromIterable(channels)
                 .concatMap(channel -> db.sql(INSERT)
+                        .bind("id", requestId.toString())
+                        .bind("channel", channel.name())
+                        .bind("now", now)
+                        .fetch().rowsUpdated()
+                        .retryWhen(TRANSIENT))
+                .reduce(0L, Long::sum)
+                .timeout(timeout);
+    }
+
+    /**
+     * Makes the request's FAILED rows of these channels due again, from a fresh schedule; only an operator's replay
+     * of the result from {@code sign.results.dlt} asks for this.
+     *
+     * @return how many rows were reset
+     */
+    public Mono<Long> resetFailed(UUID requestId, List<Channel> channels) {
+        Instant now = now();
+        return Flux.fromIterable(channels)
+                .concatMap(channel -> db.sql(RESET_FAILED)
                         .bind("id", requestId.toString())
                         .bind("channel", channel.name())
                         .bind("now", now)
