@@ -14,11 +14,13 @@ import org.springframework.web.server.WebFilterChain;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.signapi.gateway.warmup.WarmUpMode;
 import reactor.core.publisher.Mono;
 
 /**
  * Counts signing requests by outcome ({@code gateway.requests}: cached, direct, queued, rejected, unavailable) and
- * times them ({@code gateway.request.latency}, with a percentile histogram), whatever layer produced the answer.
+ * times them ({@code gateway.request.latency}, with a percentile histogram), whatever layer produced the answer;
+ * the gateway's own warm-up requests are not counted.
  */
 @Component
 class SignMetricsFilter implements WebFilter {
@@ -50,7 +52,8 @@ class SignMetricsFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value())) {
+        if (!PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value())
+                || WarmUpMode.of(exchange)) {
             return chain.filter(exchange);
         }
         Timer.Sample sample = Timer.start(registry);
