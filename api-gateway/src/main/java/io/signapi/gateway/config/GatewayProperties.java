@@ -88,14 +88,19 @@ public record GatewayProperties(
      * The synthetic requests against itself on loopback that warm the hot paths (cache hit, 202, validation faults)
      * before readiness; they reach no upstream, Kafka, Redis key or table.
      *
-     * @param duration    how long the warm-up runs; {@code 0s} turns it off (ready at once)
+     * @param requests    how many warm-up requests are made; 0 turns the warm-up off (ready at once)
+     * @param maxDuration the warm-up ends after this long even if not all its requests were made
      * @param concurrency warm-up requests in flight at once
      */
-    public record WarmUp(@DefaultValue("20s") Duration duration, @DefaultValue("16") int concurrency) {
+    public record WarmUp(@DefaultValue("20000") int requests, @DefaultValue("60s") Duration maxDuration,
+            @DefaultValue("16") int concurrency) {
 
         public WarmUp {
-            if (duration == null || duration.isNegative()) {
-                throw new IllegalStateException("gateway.warm-up.duration must not be negative, got " + duration);
+            if (requests < 0) {
+                throw new IllegalStateException("gateway.warm-up.requests must not be negative, got " + requests);
+            }
+            if (maxDuration == null || maxDuration.isNegative() || maxDuration.isZero()) {
+                throw new IllegalStateException("gateway.warm-up.max-duration must be positive, got " + maxDuration);
             }
             if (concurrency < 1) {
                 throw new IllegalStateException("gateway.warm-up.concurrency must be at least 1, got " + concurrency);

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.security.SecureRandom;
 
@@ -35,9 +34,10 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Warms the gateway's hot paths before it reports ready: for {@code gateway.warm-up.duration} it sends itself, on
- * loopback, cache hits, requests that end in a 202 and requests with input faults, marked by {@link WarmUpFilter}
- * so that they reach no upstream, publish nothing, write no Redis key or table row and count in no request metric.
+ * Warms the gateway's hot paths before it reports ready: it sends itself {@code gateway.warm-up.requests} requests
+ * (for at most {@code gateway.warm-up.max-duration}) on loopback: cache hits, requests that end in a 202 and requests
+ * with input faults, marked by {@link WarmUpFilter} so that they reach no upstream, publish nothing, write no Redis
+ * key or table row and count in no request metric.
  * As the readiness contributor {@code warmUp} it is DOWN until the warm-up has finished.
  */
 @Component("warmUp")
@@ -51,12 +51,12 @@ public class WarmUp implements HealthIndicator, DisposableBean {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final SignatureCache cache;
-    private final Duration duration;
+    private final int requests;
+    private final Duration maxDuration;
     private final int concurrency;
     private final String token;
     private final String prefix = "gateway warm-up " + UUID.randomUUID();
     private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
     private volatile int port = -1;
     private volatile boolean running;
     private volatile boolean finished;
@@ -64,12 +64,13 @@ public class WarmUp implements HealthIndicator, DisposableBean {
 
     WarmUp(SignatureCache cache, GatewayProperties gateway) {
         this.cache = cache;
-        this.duration = gateway.warmUp().duration();
+        this.requests = gateway.warmUp().requests();
+        this.maxDuration = gateway.warmUp().maxDuration();
         this.concurrency = gateway.warmUp().concurrency();
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         this.token = HexFormat.of().formatHex(secret);
-        this.finished = duration.isZero();
+        this.finished = requests == 0;
     }
 
     /** Whether warm-up requests are being made now: only then does {@link WarmUpFilter} look at a request. */
@@ -137,12 +138,12 @@ public class WarmUp implements HealthIndicator, DisposableBean {
                     .baseUrl("http://127.0.0.1:" + port)
                     .headers(headers -> headers.set(WarmUpFilter.HEADER, token))
                     .responseTimeout(REQUEST_TIMEOUT);
-            long end = started + duration.toNanos();
-            Flux.range(0, concurrency)
-                    .flatMap(lane -> Mono.defer(() -> next(client, cached))
-                            .repeat(() -> !stopping && System.nanoTime() - end < 0), concurrency)
+            long end = started + maxDuration.toNanos();
+            Flux.range(0, requests)
+                    .takeWhile(n -> !stopping && System.nanoTime() - end < 0)
+                    .flatMap(n -> next(client, cached, n), concurrency)
                     .then()
-                    .block(duration.plus(REQUEST_TIMEOUT.multipliedBy(2)));
+                    .block(maxDuration.plus(REQUEST_TIMEOUT.multipliedBy(2)));
         } catch (RuntimeException e) {
             log.warn("warm-up ended early: {}", e.toString());
         } finally {
@@ -157,11 +158,10 @@ public class WarmUp implements HealthIndicator, DisposableBean {
     }
 
     /** One request of the mix; its status is counted, a failure counts as 0 and never ends the warm-up. */
-    private Mono<Integer> next(HttpClient client, List<String> cached) {
-        long n = sequence.getAndIncrement();
-        String hit = cached.get((int) (n % cached.size()));
+    private Mono<Integer> next(HttpClient client, List<String> cached, int n) {
+        String hit = cached.get(n % cached.size());
         String fresh = prefix + " " + n;
-        Mono<Integer> status = switch ((int) (n % 12)) {
+        Mono<Integer> status = switch (n % 12) {
             case 0, 4 -> get(client, "message=" + encode(hit), null);
             case 1 -> get(client, "message=" + encode(hit), "application/json");
             case 2, 5, 10 -> get(client, "message=" + encode(fresh) + "&email=warm-up%40example.com", null);

@@ -95,7 +95,7 @@ class SignatureCacheTest {
         when(template.opsForValue()).thenReturn(values);
         GatewayProperties gateway = new GatewayProperties(null, null, null, null, null, null, null, null, null, 2,
                 "test", new GatewayProperties.LocalCache(maxSize, Duration.ofMinutes(10)), 256,
-                new GatewayProperties.WarmUp(Duration.ZERO, 1));
+                new GatewayProperties.WarmUp(0, Duration.ofSeconds(1), 1));
         return new SignatureCache(new RedisAccess(template, calls),
                 new SignatureCacheCommands(template, new CacheProperties(signatureTtl)), gateway);
     }

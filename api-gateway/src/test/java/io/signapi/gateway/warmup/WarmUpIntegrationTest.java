@@ -35,7 +35,7 @@ import io.signapi.testsupport.TopicRecords;
  * once the context has started and before the warm-up begins, so whatever is found afterwards came from it.
  */
 @IntegrationTest(database = "signapi_it_gateway", redisDatabase = 2)
-@TestPropertySource(properties = {"gateway.warm-up.duration=5s", "gateway.warm-up.concurrency=4"})
+@TestPropertySource(properties = {"gateway.warm-up.requests=1500", "gateway.warm-up.concurrency=4"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WarmUpIntegrationTest {
 
@@ -78,6 +78,7 @@ class WarmUpIntegrationTest {
         awaitReady();
 
         assertThat(warmUp.finished()).isTrue();
+        assertThat(warmUp.statuses().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1500);
         web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
     }
 
