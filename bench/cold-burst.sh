@@ -5,7 +5,7 @@
 # burst, the answers by status, p50/p99/max latency and req/s, and whether the targets hold (max < 2 s; only
 # 200/202/503; at least 90 % 202). Resets the stack and leaves it down afterwards.
 # Usage: bench/cold-burst.sh   (BENCH_CONNECTION_COUNTS="200 64" BENCH_BURSTS=3 BENCH_DURATION=15s BENCH_THREADS=2
-#        BENCH_WINDOW=3s; BENCH_WARM_UP=0s starts the gateway without its warm-up, for comparison; any STACK_* or
+#        BENCH_WINDOW=3s; BENCH_WARM_UP_REQUESTS=0 starts the gateway without its warm-up, for comparison; any STACK_* or
 #        setting in the environment is passed on to ./stack as usual)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 export UPSTREAM_RATE_LIMIT_WINDOW=$WINDOW
-[[ -n "${BENCH_WARM_UP:-}" ]] && export GATEWAY_WARM_UP_DURATION=$BENCH_WARM_UP
+if [[ -n "${BENCH_WARM_UP_REQUESTS:-}" ]]; then export GATEWAY_WARM_UP_REQUESTS=$BENCH_WARM_UP_REQUESTS; fi
 
 seconds() { # a wrk duration (850.12us, 12.3ms, 1.20s, 2.00m) in seconds
     awk -v d="$1" 'BEGIN {
@@ -84,6 +84,6 @@ cat <<TABLE
 | connections | burst | ./stack up took | answers by status | 202 share | p50 | p99 | max | req/s | targets |
 | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |
 ${rows}
-(wrk -t$THREADS -d$DURATION --timeout 10s, a fresh message per request, upstream window $WINDOW, simulator outage hang; burst 1 starts as soon as ./stack up has returned)
+(wrk -t$THREADS -d$DURATION --timeout 10s, a fresh message per request, upstream window $WINDOW, simulator outage hang; burst 1 starts as soon as ./stack up has returned; gateway warm-up requests: ${GATEWAY_WARM_UP_REQUESTS:-default})
 TABLE
 for v in "${verdicts[@]}"; do [[ "$v" == met ]] || exit 1; done
