@@ -60,6 +60,8 @@ for c in $COUNTS; do
         echo "== burst $b at $c connections: wrk -t$THREADS -c$c -d$DURATION --timeout 10s --latency -s $LUA $base/ -- $prefix" >&2
         out=$(wrk -t"$THREADS" -c"$c" -d"$DURATION" --timeout 10s --latency -s "$LUA" "$base/" -- "$prefix")
         echo "$out" >&2
+        # The gateway's own view: shed requests so far and the longest queueing before it (last minute).
+        curl -s "$base/actuator/prometheus" | grep -E '^gateway_requests_shed_total|^gateway_request_queueing_seconds_(max|count)' >&2 || true
         rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
         p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
         p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
