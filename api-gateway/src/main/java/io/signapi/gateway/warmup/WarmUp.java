@@ -4,14 +4,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.security.SecureRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,35 +49,23 @@ public class WarmUp implements HealthIndicator, DisposableBean {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final SignatureCache cache;
+    private final WarmUpFilter filter;
     private final int requests;
     private final Duration maxDuration;
     private final int concurrency;
-    private final String token;
     private final String prefix = "gateway warm-up " + UUID.randomUUID();
     private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     private volatile int port = -1;
-    private volatile boolean running;
     private volatile boolean finished;
     private volatile boolean stopping;
 
-    WarmUp(SignatureCache cache, GatewayProperties gateway) {
+    WarmUp(SignatureCache cache, WarmUpFilter filter, GatewayProperties gateway) {
         this.cache = cache;
+        this.filter = filter;
         this.requests = gateway.warmUp().requests();
         this.maxDuration = gateway.warmUp().maxDuration();
         this.concurrency = gateway.warmUp().concurrency();
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        this.token = HexFormat.of().formatHex(secret);
         this.finished = requests == 0;
-    }
-
-    /** Whether warm-up requests are being made now: only then does {@link WarmUpFilter} look at a request. */
-    boolean running() {
-        return running;
-    }
-
-    String token() {
-        return token;
     }
 
     /** Whether the warm-up is over (or was off). */
@@ -116,11 +102,11 @@ public class WarmUp implements HealthIndicator, DisposableBean {
         if (finished) {
             return;
         }
-        running = true;
-        Thread.ofPlatform().name("gateway-warm-up").daemon().start(this::runAndFinish);
+        String token = filter.open();
+        Thread.ofPlatform().name("gateway-warm-up").daemon().start(() -> runAndFinish(token));
     }
 
-    private void runAndFinish() {
+    private void runAndFinish(String token) {
         long started = System.nanoTime();
         List<String> cached = new ArrayList<>();
         for (int i = 0; i < CACHED_MESSAGES; i++) {
@@ -149,7 +135,7 @@ public class WarmUp implements HealthIndicator, DisposableBean {
         } finally {
             connections.dispose();
             cached.forEach(message -> cache.forget(MessageHash.of(message)));
-            running = false;
+            filter.close();
             finished = true;
             log.info("warm-up finished in {} ms: {} requests by status {}",
                     Duration.ofNanos(System.nanoTime() - started).toMillis(),

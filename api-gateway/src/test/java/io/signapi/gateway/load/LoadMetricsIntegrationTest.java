@@ -29,7 +29,8 @@ class LoadMetricsIntegrationTest extends GatewayIntegrationTest {
                 .until(() -> meters.get("gateway.requests.in.flight").gauge().value() == 0);
         assertThat(meters.find("reactor.netty.eventloop.pending.tasks").gauges()).isNotEmpty()
                 .allSatisfy(gauge -> assertThat(gauge.getId().getTag("name")).isNotBlank());
-        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+        web.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).value(body -> assertThat(body)
                         .contains("gateway_request_queueing_seconds_bucket", "gateway_requests_in_flight",
                                 "gateway_requests_shed_total", "reactor_netty_eventloop_pending_tasks{"));
