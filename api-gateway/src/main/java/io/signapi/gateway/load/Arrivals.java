@@ -56,7 +56,13 @@ class Arrivals implements NettyServerCustomizer {
      * this server (a mock exchange).
      */
     static long take(ServerWebExchange exchange) {
-        Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        Object nativeRequest;
+        try {
+            nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A mock request has no native one.
+            return -1;
+        }
         if (!(nativeRequest instanceof Connection connection)) {
             return -1;
         }
