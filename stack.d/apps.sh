@@ -133,7 +133,8 @@ app_readiness() { # port: sets READY (UP, DOWN, OUT_OF_SERVICE, "no answer", ...
     local r code body status
     r=$(http "http://127.0.0.1:$1/actuator/health/readiness" -H 'Accept: application/json')
     code=${r%% *} body=${r#* }
-    status=$(grep -o '"status":"[A-Z_]*"' <<<"$body" | head -n1 | cut -d'"' -f4) || true
+    # Jackson 3 sorts members: the group's own status follows its "components", so it is the last one.
+    status=$(grep -o '"status":"[A-Z_]*"' <<<"$body" | tail -n1 | cut -d'"' -f4) || true
     REASON=""
     if [[ "$code" == 000 ]]; then
         READY="no answer" REASON="nothing answers on port $1 (starting, or not ours)"
@@ -142,7 +143,9 @@ app_readiness() { # port: sets READY (UP, DOWN, OUT_OF_SERVICE, "no answer", ...
     elif [[ -z "$status" ]]; then
         READY="HTTP $code" REASON="no readiness at /actuator/health/readiness"
     else
+        # Any answer but 200 is not ready, whichever status was found.
         READY=$status REASON=$(readiness_reason "$body")
+        [[ "$READY" == UP ]] && READY=DOWN
     fi
 }
 

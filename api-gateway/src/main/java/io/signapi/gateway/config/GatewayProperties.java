@@ -28,6 +28,9 @@ import io.signapi.common.config.RedisProperties;
  *                          before it signs (the recorded upstream: 55–235 s at a 60 s window), the floor of its
  *                          {@code estimatedReadyAt}
  * @param localCache        the in-process cache of signatures in front of Redis
+ * @param maxInFlight       the most requests (outside {@code /actuator}) in progress at once; past it a request is
+ *                          answered 503 at once instead of queueing past the 2-second promise
+ * @param warmUp            the synthetic requests the gateway makes against itself before it reports ready
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -42,10 +45,15 @@ public record GatewayProperties(
         @DefaultValue Topics topics,
         @DefaultValue("2") double degradedRecovery,
         String instanceId,
-        @DefaultValue LocalCache localCache) {
+        @DefaultValue LocalCache localCache,
+        @DefaultValue("256") int maxInFlight,
+        @DefaultValue WarmUp warmUp) {
 
     public GatewayProperties {
         instanceId = InstanceIds.orDefault(instanceId);
+        if (maxInFlight < 1) {
+            throw new IllegalStateException("gateway.max-in-flight must be at least 1, got " + maxInFlight);
+        }
     }
 
     /**
@@ -72,6 +80,30 @@ public record GatewayProperties(
             }
             if (ttl == null || ttl.isNegative() || ttl.isZero()) {
                 throw new IllegalStateException("gateway.local-cache.ttl must be positive, got " + ttl);
+            }
+        }
+    }
+
+    /**
+     * The synthetic requests against itself on loopback that warm the hot paths (cache hit, 202, validation faults)
+     * before readiness; they reach no upstream, Kafka, Redis key or table.
+     *
+     * @param requests    how many warm-up requests are made; 0 turns the warm-up off (ready at once)
+     * @param maxDuration the warm-up ends after this long even if not all its requests were made
+     * @param concurrency warm-up requests in flight at once
+     */
+    public record WarmUp(@DefaultValue("20000") int requests, @DefaultValue("60s") Duration maxDuration,
+            @DefaultValue("16") int concurrency) {
+
+        public WarmUp {
+            if (requests < 0) {
+                throw new IllegalStateException("gateway.warm-up.requests must not be negative, got " + requests);
+            }
+            if (maxDuration == null || maxDuration.isNegative() || maxDuration.isZero()) {
+                throw new IllegalStateException("gateway.warm-up.max-duration must be positive, got " + maxDuration);
+            }
+            if (concurrency < 1) {
+                throw new IllegalStateException("gateway.warm-up.concurrency must be at least 1, got " + concurrency);
             }
         }
     }

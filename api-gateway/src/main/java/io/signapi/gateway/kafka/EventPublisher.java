@@ -11,10 +11,12 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 import io.signapi.common.bounded.BoundedCalls;
+import io.signapi.common.event.EventJson;
 import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.SignatureObtained;
 import io.signapi.common.event.Topics;
 import io.signapi.gateway.config.GatewayProperties;
+import io.signapi.gateway.warmup.WarmUpMode;
 import reactor.core.publisher.Mono;
 
 /**
@@ -45,8 +47,16 @@ public class EventPublisher implements DisposableBean {
                         + millis(producer, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DEFAULT_DELIVERY_TIMEOUT_MS));
     }
 
-    /** Completes once the broker acknowledged the request; errors when it did not within the accept timeout. */
+    /**
+     * Completes once the broker acknowledged the request; errors when it did not within the accept timeout. A
+     * warm-up request's event is serialized and dropped: nothing reaches Kafka.
+     */
     public Mono<Void> publishRequest(SignRequested event) {
+        return WarmUpMode.unlessWarmingUp(() -> send(event),
+                () -> Mono.fromRunnable(() -> EventJson.mapper().writeValueAsBytes(event)));
+    }
+
+    private Mono<Void> send(SignRequested event) {
         return sends.bounded(Mono.fromFuture(() -> kafka.send(Topics.SIGN_REQUESTS, event.messageHash(), event)))
                 .doOnError(e -> log.warn("request {} hash={} not acknowledged by Kafka: {}", event.requestId(),
                         event.messageHash(), e.toString()))

@@ -21,6 +21,7 @@ import io.signapi.common.upstream.UpstreamOutcome;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.gateway.config.GatewayProperties;
 import io.signapi.gateway.kafka.EventPublisher;
+import io.signapi.gateway.warmup.WarmUpMode;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -68,8 +69,15 @@ class DirectSigner {
         this.caller = "api-gateway/" + gateway.instanceId();
     }
 
-    /** Tries to sign now, within what the deadline leaves after reserving time for the accept path. */
+    /**
+     * Tries to sign now, within what the deadline leaves after reserving time for the accept path; a warm-up request
+     * never asks the budget or the upstream.
+     */
     Mono<Result> attempt(SignCommand command, Deadline deadline) {
+        return WarmUpMode.unlessWarmingUp(() -> attemptNow(command, deadline), () -> Mono.just(Result.NOT_SIGNED));
+    }
+
+    private Mono<Result> attemptNow(SignCommand command, Deadline deadline) {
         Duration wait = deadline.remaining().minus(acceptPathReserve);
         if (wait.compareTo(redisTimeout.multipliedBy(3)) <= 0) {
             return Mono.just(Result.NOT_SIGNED);

@@ -17,12 +17,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.signapi.common.log.OutcomeLog;
 import io.signapi.gateway.correlation.RequestIdFilter;
+import io.signapi.gateway.warmup.WarmUpMode;
 import reactor.core.publisher.Mono;
 
 /**
  * Counts signing requests by outcome ({@code gateway.requests}: cached, direct, queued, rejected, unavailable) and
  * times them ({@code gateway.request.latency}, with a percentile histogram), whatever layer produced the answer, and
- * writes the answer's outcome line ({@link OutcomeLog}).
+ * writes the answer's outcome line ({@link OutcomeLog}); the gateway's own warm-up requests are neither counted nor logged.
  */
 @Component
 class SignMetricsFilter implements WebFilter {
@@ -60,7 +61,8 @@ class SignMetricsFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value())) {
+        if (!PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value())
+                || WarmUpMode.of(exchange)) {
             return chain.filter(exchange);
         }
         Timer.Sample sample = Timer.start(registry);

@@ -114,6 +114,21 @@ public class SignatureCache {
         }
     }
 
+    /**
+     * Holds a stand-in signature for one of the warm-up's own messages in this process only, marked as renewed, so
+     * that its hits exercise the in-process path without any Redis write; {@link #forget} drops it.
+     */
+    public void holdForWarmUp(String messageHash, String signature) {
+        renewed.put(messageHash, Boolean.TRUE);
+        local.put(messageHash, signature);
+    }
+
+    /** Drops a message from this process's cache (Redis is left as it is). */
+    public void forget(String messageHash) {
+        local.invalidate(messageHash);
+        renewed.invalidate(messageHash);
+    }
+
     /** Marks a message degraded until {@code until}; the value is that instant (ISO-8601). */
     Mono<Void> backoff(String messageHash, Instant until, Duration ttl) {
         return quietly(redis.template().opsForValue().set(RedisKeys.backoff(messageHash), until.toString(), ttl),

@@ -13,6 +13,7 @@ import io.signapi.common.RedisKeys;
 import io.signapi.common.event.EventJson;
 import io.signapi.gateway.config.GatewayProperties;
 import io.signapi.gateway.config.RedisAccess;
+import io.signapi.gateway.warmup.WarmUpMode;
 import reactor.core.publisher.Mono;
 
 /**
@@ -32,9 +33,16 @@ public class StatusMarkers {
         this.ttl = gateway.statusMarkerTtl();
     }
 
-    /** Writes a PENDING marker; never errors, since a lost marker only shortens what the status endpoint knows. */
+    /**
+     * Writes a PENDING marker; never errors, since a lost marker only shortens what the status endpoint knows. A
+     * warm-up request's marker is built and not written.
+     */
     public Mono<Void> write(UUID requestId, Instant createdAt, Instant estimatedReadyAt) {
         String json = EventJson.mapper().writeValueAsString(new Marker(createdAt, estimatedReadyAt));
+        return WarmUpMode.unlessWarmingUp(() -> store(requestId, json), Mono::empty);
+    }
+
+    private Mono<Void> store(UUID requestId, String json) {
         return redis.bounded(redis.template().opsForValue().set(RedisKeys.req(requestId.toString()), json, ttl))
                 .doOnError(e -> log.warn("status marker for request {} not written: {}", requestId, e.toString()))
                 .onErrorComplete()

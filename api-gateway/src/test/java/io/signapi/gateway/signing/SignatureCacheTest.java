@@ -94,7 +94,8 @@ class SignatureCacheTest {
     private SignatureCache cache(long maxSize, Duration signatureTtl) {
         when(template.opsForValue()).thenReturn(values);
         GatewayProperties gateway = new GatewayProperties(null, null, null, null, null, null, null, null, null, 2,
-                "test", new GatewayProperties.LocalCache(maxSize, Duration.ofMinutes(10)));
+                "test", new GatewayProperties.LocalCache(maxSize, Duration.ofMinutes(10)), 256,
+                new GatewayProperties.WarmUp(0, Duration.ofSeconds(1), 1));
         return new SignatureCache(new RedisAccess(template, calls),
                 new SignatureCacheCommands(template, new CacheProperties(signatureTtl)), gateway);
     }
