@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 /**
  * Learns the slot policy's {@link Beliefs} from MySQL every {@code worker.stats-refresh}: the first-call success
  * rate from {@code sign_attempt} (every caller's), the recovery estimate from {@code sign_message}'s first and
- * latest failure and signing times. Both read the recent past only ({@value #LEARNING_WINDOWS} windows, at most
+ * latest failure and signing times, for the messages {@code sign_attempt} shows degraded lately. Both read the recent past only ({@value #LEARNING_WINDOWS} windows, at most
  * {@value #MAX_MESSAGES} messages), and both live in the database, so a restarted instance knows at once what the
  * others learned.
  */
@@ -33,7 +33,7 @@ public class Learning extends PeriodicTask {
 
     /** How far back outcomes are learned from, in windows. */
     static final int LEARNING_WINDOWS = 100;
-    /** The most messages the recovery estimate is learned from (the latest first failures). */
+    /** The most messages the recovery estimate is learned from (the latest degraded). */
     static final int MAX_MESSAGES = 1000;
 
     // Each message's first call in the span that reached signing; a message whose first failure precedes the span
@@ -48,12 +48,16 @@ public class Learning extends PeriodicTask {
             WHERE m.first_failure_at IS NULL OR m.first_failure_at >= :since
             GROUP BY a.outcome""";
 
-    // Reads through ix_sign_message_first_failure (V3).
+    // The latest degraded messages, found through ix_sign_attempt_started (a directFailedAt has its gateway row).
     private static final String DEGRADATIONS = """
-            SELECT first_failure_at, last_failure_at, signed_at FROM sign_message
-            WHERE first_failure_at >= :since
-            ORDER BY first_failure_at DESC
-            LIMIT :limit""";
+            SELECT m.first_failure_at, m.last_failure_at, m.signed_at
+            FROM sign_message m
+            JOIN (SELECT message_hash, MAX(started_at) AS latest FROM sign_attempt
+                  WHERE started_at >= :since AND outcome = 'DEGRADED'
+                  GROUP BY message_hash
+                  ORDER BY latest DESC
+                  LIMIT :limit) d ON d.message_hash = m.message_hash
+            WHERE m.first_failure_at IS NOT NULL""";
 
     private final DatabaseClient db;
     private final SlotPolicy policy;
