@@ -28,8 +28,9 @@ class BurstEstimatesIntegrationTest extends GatewayIntegrationTest {
         for (int i = 0; i < 5; i++) {
             burst.add(backlog.estimateForNew(first, now));
         }
-        // Each one more message ahead: 2 calls of the budget's 10 per window + margin.
-        Duration step = backlog.upstream().rateLimit().span().multipliedBy(2).dividedBy(10);
+        // Each one more message ahead: 2 calls of the budget's limit per window + margin.
+        Duration step = backlog.upstream().rateLimit().span().multipliedBy(2)
+                .dividedBy(backlog.upstream().rateLimit().limit());
         for (int i = 1; i < burst.size(); i++) {
             assertThat(Duration.between(burst.get(i - 1), burst.get(i)))
                     .isBetween(step.minusMillis(1), step.plusMillis(1));

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.signapi.common.upstream.UpstreamProperties;
@@ -44,6 +45,7 @@ public class SlotPolicy {
     private final Duration urgentAfter;
     private final Duration minimumGap;
 
+    @Autowired
     SlotPolicy(UpstreamProperties upstream, WorkerProperties worker) {
         this(upstream.rateLimit().window(), worker.effectiveMaxWait(upstream));
     }
