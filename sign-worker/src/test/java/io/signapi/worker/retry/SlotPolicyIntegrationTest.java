@@ -6,34 +6,38 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import io.signapi.common.MessageHash;
 import io.signapi.simulator.admin.CallRecord;
+import io.signapi.testsupport.CleanSlate;
 import io.signapi.worker.support.WorkerIntegrationTest;
 
-/** The scored slot policy at work on the real schedule: who gets the slots, and the max-wait bound. */
+/** The scored slot policy at work on the real schedule: who gets the slots, and what it learns. */
 class SlotPolicyIntegrationTest extends WorkerIntegrationTest {
 
     @Autowired
     private Learning learning;
 
+    @Autowired
+    private CleanSlate cleanSlate;
+
+    /** Pauses the worker, then empties tables and call log again: nothing it was doing meanwhile counts. */
+    private void pauseWorkerOnACleanSlate() {
+        pauseSharedWorker();
+        cleanSlate.wipeTables();
+        upstream.reset();
+    }
+
     @Test
     void givesFreshMessagesTheirSlotsBeforeJustFailedOnes() {
-        pauseSharedWorker();
+        pauseWorkerOnACleanSlate();
         Instant now = Instant.now();
         // The just-failed ones have been due longer and their requests are older: only their chance is lower.
         List<String> failed = IntStream.range(0, 10).mapToObj(i -> schedule(freshMessage(), now.minusMillis(300),
@@ -51,7 +55,7 @@ class SlotPolicyIntegrationTest extends WorkerIntegrationTest {
 
     @Test
     void givesAMessageThatFailedLongAgoItsSlotBeforeAFreshOne() {
-        pauseSharedWorker();
+        pauseWorkerOnACleanSlate();
         Instant now = Instant.now();
         List<String> fresh = IntStream.range(0, 10).mapToObj(i -> schedule(freshMessage(), null,
                 now.minusSeconds(3), now.minusSeconds(60 - i))).toList();
@@ -65,41 +69,6 @@ class SlotPolicyIntegrationTest extends WorkerIntegrationTest {
         assertThat(signCalls().getFirst().message()).isEqualTo(longAgo);
         assertThat(signCalls().subList(1, 11).stream().map(CallRecord::message)).containsExactlyInAnyOrderElementsOf(
                 fresh);
-    }
-
-    @Test
-    void noDueMessageWaitsLongerThanMaxWaitUnderASteadyStreamOfFreshOnes() throws Exception {
-        pauseSharedWorker();
-        Duration maxWait = WINDOW.multipliedBy(2);
-        ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
-        try (ConfigurableApplicationContext other = startWorker("max-wait-1",
-                Map.of("worker.max-wait", maxWait.toMillis() + "ms"))) {
-            // More fresh messages than the budget can serve (10 per window), for the whole test.
-            stream.scheduleAtFixedRate(() -> publish(request(freshMessage())), 0, 120, TimeUnit.MILLISECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> signCalls().size() >= 10);
-
-            Instant due = Instant.now();
-            // Just failed, so far less likely to sign than any fresh message for the next few windows.
-            List<String> starving = IntStream.range(0, 3).mapToObj(i -> schedule(freshMessage(), due.minusMillis(50),
-                    due, due)).toList();
-            await().atMost(Duration.ofSeconds(20)).until(() -> calledAll(starving));
-
-            Map<String, Long> firstCall = firstCalls();
-            for (String message : starving) {
-                assertThat(Duration.ofMillis(firstCall.get(message) - due.toEpochMilli()))
-                        .as("wait of a due message")
-                        .isLessThanOrEqualTo(maxWait);
-            }
-            // The fresh stream did go on meanwhile: the bound, not a lull, gave them their slots.
-            long freshMeanwhile = signCalls().stream().filter(c -> c.at() >= due.toEpochMilli())
-                    .filter(c -> !starving.contains(c.message())).count();
-            assertThat(freshMeanwhile).isGreaterThanOrEqualTo(5);
-        } finally {
-            stream.shutdownNow();
-            stream.awaitTermination(5, TimeUnit.SECONDS);
-            resumeSharedWorker();
-        }
-        assertThat(upstream.stats().rateLimited()).isZero();
     }
 
     @Test
@@ -120,17 +89,6 @@ class SlotPolicyIntegrationTest extends WorkerIntegrationTest {
         assertThat(beliefs.recovery().quantile(0.5)).isBetween(2.0, 2.5);
         assertThat(beliefs.firstCallSuccessRate()).isLessThan(0.2);
         assertThat(upstream.stats().rateLimited()).isZero();
-    }
-
-    private boolean calledAll(List<String> messages) {
-        Set<String> called = signCalls().stream().map(CallRecord::message).collect(Collectors.toSet());
-        return called.containsAll(messages);
-    }
-
-    private Map<String, Long> firstCalls() {
-        Map<String, Long> first = new HashMap<>();
-        signCalls().forEach(call -> first.merge(call.message(), call.at(), Math::min));
-        return first;
     }
 
     /**

@@ -66,6 +66,33 @@ class SlotPolicyTest {
     }
 
     @Test
+    void noDueMessageWaitsLongerThanMaxWaitUnderASteadyStreamOfFresherCandidates() {
+        // Max-wait 3 windows; a slot every tenth of a window, and a fresh message arriving with each slot, so a
+        // fresher candidate is always there. The starving one has just failed: its chance stays below a fresh
+        // message's score for about 4.8 windows, longer than max-wait.
+        SlotPolicy bounded = new SlotPolicy(WINDOW, WINDOW.multipliedBy(3));
+        Beliefs sure = new Beliefs(0.95, 100, RecoveryEstimate.prior());
+        Duration slot = WINDOW.dividedBy(10);
+        Instant due = NOW;
+        Candidate starving = failed("starving", due.minusMillis(50), due.minusMillis(50), due, due);
+        List<Candidate> waiting = new ArrayList<>(List.of(starving));
+        Instant pickedAt = null;
+        for (int i = 0; i < 100 && pickedAt == null; i++) {
+            Instant t = due.plus(slot.multipliedBy(i));
+            waiting.add(new Candidate("fresh-" + i, null, null, t, t));
+            Candidate best = bounded.order(waiting, sure, t).getFirst();
+            waiting.remove(best);
+            if (best == starving) {
+                pickedAt = t;
+            }
+        }
+        assertThat(pickedAt).isNotNull();
+        assertThat(Duration.between(due, pickedAt)).isLessThanOrEqualTo(WINDOW.multipliedBy(3));
+        // The fresh ones were served as they came: none of them waited long.
+        assertThat(waiting).allSatisfy(c -> assertThat(c.nextAttemptAt()).isAfter(pickedAt.minus(WINDOW)));
+    }
+
+    @Test
     void tiesGoToTheOldestRequest() {
         Instant first = NOW.minus(WINDOW);
         Candidate younger = failed("a", first, first, first, NOW.minusSeconds(1));
