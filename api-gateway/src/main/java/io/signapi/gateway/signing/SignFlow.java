@@ -110,7 +110,7 @@ public class SignFlow {
         }
         if (prior.state() == State.ACCEPTED) {
             log.debug("repeat of accepted request {} hash={}", requestId, command.messageHash());
-            return backlog.current().map(stats -> accepted(command, requestId, stats, cached.backoff()));
+            return backlog.current().map(stats -> accepted(command, requestId, stats, cached.backoff(), false));
         }
         return tryDirectThenAccept(command, requestId, cached, started);
     }
@@ -149,7 +149,7 @@ public class SignFlow {
         }
         SignRequested event = new SignRequested(requestId, command.message(), command.email(), command.webhook(),
                 command.idempotencyKey(), now, directFailedAt);
-        SignResult.Accepted accepted = accepted(command, requestId, stats, degraded);
+        SignResult.Accepted accepted = accepted(command, requestId, stats, degraded, true);
         Mono<Void> remember = command.idempotencyKey() == null ? Mono.empty()
                 : idempotency.save(command.idempotencyKey(),
                         new Entry(requestId, command.messageHash(), State.ACCEPTED, null));
@@ -162,11 +162,14 @@ public class SignFlow {
                 .thenReturn(accepted);
     }
 
-    /** A degraded message is not signed before the upstream recovers, however short the backlog. */
+    /**
+     * A degraded message is not signed before the upstream recovers, however short the backlog; a new request
+     * counts the ones accepted before it since the last figures.
+     */
     private SignResult.Accepted accepted(SignCommand command, UUID requestId, Optional<BacklogStats> stats,
-            boolean degraded) {
+            boolean degraded, boolean fresh) {
         Instant now = clock.instant();
-        Instant estimate = backlog.estimateReadyAt(stats, now);
+        Instant estimate = fresh ? backlog.estimateForNew(stats, now) : backlog.estimateReadyAt(stats, now);
         Instant recovered = now.plus(degradedRecovery);
         if (degraded && estimate.isBefore(recovered)) {
             estimate = recovered;

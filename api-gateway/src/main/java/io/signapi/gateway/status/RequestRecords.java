@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 class RequestRecords {
 
     private static final String FIND = """
-            SELECT r.status, r.attempts, r.created_at, r.completed_at, m.signature
+            SELECT r.status, r.attempts, r.created_at, r.completed_at, r.failure_reason, m.signature, m.expected_at
             FROM sign_request r LEFT JOIN sign_message m ON m.message_hash = r.message_hash
             WHERE r.id = :id""";
 
@@ -37,7 +37,9 @@ class RequestRecords {
                         number(row.get("attempts", Number.class)),
                         row.get("created_at", Instant.class),
                         row.get("completed_at", Instant.class),
-                        row.get("signature", String.class)))
+                        row.get("signature", String.class),
+                        row.get("failure_reason", String.class),
+                        row.get("expected_at", Instant.class)))
                 .one()
                 .timeout(timeout);
     }
@@ -46,8 +48,11 @@ class RequestRecords {
         return value == null ? 0 : value.intValue();
     }
 
-    /** One row as the status endpoint needs it. */
+    /**
+     * One row as the status endpoint needs it; {@code expectedAt} is the worker's own estimate of when the message
+     * will be signed ({@code sign_message.expected_at}), null until the worker has planned it.
+     */
     record RequestRecord(String status, int attempts, Instant createdAt, @Nullable Instant completedAt,
-            @Nullable String signature) {
+            @Nullable String signature, @Nullable String failureReason, @Nullable Instant expectedAt) {
     }
 }

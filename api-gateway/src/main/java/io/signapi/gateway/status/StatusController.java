@@ -69,11 +69,14 @@ class StatusController {
 
     private Mono<RequestStatus> fromRecord(UUID requestId, RequestRecord record) {
         boolean signed = "SIGNED".equals(record.status());
-        Mono<Optional<Instant>> estimate = "PENDING".equals(record.status())
-                ? backlog.current().map(stats -> Optional.of(backlog.estimateReadyAt(stats, clock.instant())))
-                : Mono.just(Optional.empty());
+        boolean pending = "PENDING".equals(record.status());
+        // The worker's own schedule first; the backlog estimate only until the worker has planned the message.
+        Mono<Optional<Instant>> estimate = !pending ? Mono.just(Optional.empty())
+                : record.expectedAt() != null ? Mono.just(Optional.of(record.expectedAt()))
+                : backlog.current().map(stats -> Optional.of(backlog.estimateReadyAt(stats, clock.instant())));
         return estimate.map(eta -> new RequestStatus(requestId, record.status(), signed ? record.signature() : null,
-                record.attempts(), record.createdAt(), record.completedAt(), eta.orElse(null)));
+                record.attempts(), record.createdAt(), record.completedAt(), eta.orElse(null),
+                "FAILED".equals(record.status()) ? record.failureReason() : null));
     }
 
     private Mono<RequestStatus> fromMarker(UUID requestId, boolean databaseFailed) {
@@ -86,7 +89,7 @@ class StatusController {
                 .flatMap(marker -> {
                     if (marker.isPresent()) {
                         return Mono.just(new RequestStatus(requestId, "PENDING", null, 0, marker.get().createdAt(),
-                                null, marker.get().estimatedReadyAt()));
+                                null, marker.get().estimatedReadyAt(), null));
                     }
                     return Mono.error(databaseFailed ? unavailable()
                             : new NotFoundException("No signing request " + requestId + " is known."));
@@ -110,6 +113,6 @@ class StatusController {
     /** The status body; absent optional members are omitted. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record RequestStatus(UUID requestId, String status, @Nullable String signature, int attempts, Instant createdAt,
-            @Nullable Instant completedAt, @Nullable Instant estimatedReadyAt) {
+            @Nullable Instant completedAt, @Nullable Instant estimatedReadyAt, @Nullable String failureReason) {
     }
 }

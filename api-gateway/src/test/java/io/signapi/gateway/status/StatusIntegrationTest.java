@@ -73,6 +73,38 @@ class StatusIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void showsTheWorkersExpectedTimeForAPendingRequest() {
+        String requestId = UUID.randomUUID().toString();
+        insert(requestId, "PENDING", null, 1, Instant.now(), null);
+        Instant expected = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(42);
+        db.sql("UPDATE sign_message SET expected_at = :t WHERE message_hash = "
+                        + "(SELECT message_hash FROM sign_request WHERE id = :id)")
+                .bind("t", expected).bind("id", requestId).then().block();
+
+        web.get().uri("/crypto/sign/requests/{id}", requestId).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("PENDING")
+                .jsonPath("$.estimatedReadyAt").isEqualTo(expected.toString())
+                .jsonPath("$.failureReason").doesNotExist();
+    }
+
+    @Test
+    void showsWhyAFailedRequestFailed() {
+        String requestId = UUID.randomUUID().toString();
+        insert(requestId, "FAILED", null, 12, Instant.now().minusSeconds(60), Instant.now());
+        db.sql("UPDATE sign_request SET failure_reason = 'EXPIRED' WHERE id = :id").bind("id", requestId)
+                .then().block();
+
+        web.get().uri("/crypto/sign/requests/{id}", requestId).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("FAILED")
+                .jsonPath("$.failureReason").isEqualTo("EXPIRED")
+                .jsonPath("$.estimatedReadyAt").doesNotExist();
+    }
+
+    @Test
     void hidesTheSignatureOfAFailedRequest() {
         String requestId = UUID.randomUUID().toString();
         insert(requestId, "FAILED", "late-signature", 40, Instant.now().minusSeconds(60), Instant.now());

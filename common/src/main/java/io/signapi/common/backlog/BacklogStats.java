@@ -60,8 +60,16 @@ public record BacklogStats(long dueMessages, long pendingRequests, double callsP
      * costs, served at the whole budget ({@code limit} calls per window plus margin).
      */
     public Instant estimateReadyAt(Instant now, UpstreamProperties props) {
+        return estimateReadyAt(now, props, 0);
+    }
+
+    /**
+     * As {@link #estimateReadyAt(Instant, UpstreamProperties)}, with {@code acceptedSince} more messages ahead: the
+     * requests accepted since these figures were computed, which they do not count yet.
+     */
+    public Instant estimateReadyAt(Instant now, UpstreamProperties props, long acceptedSince) {
         RateLimit rateLimit = props.rateLimit();
-        double calls = (Math.max(dueMessages, 0) + 1) * callsPerSignature;
+        double calls = (Math.max(dueMessages, 0) + Math.max(acceptedSince, 0) + 1) * callsPerSignature;
         double spans = calls / rateLimit.limit();
         long nanos = (long) Math.ceil(spans * rateLimit.span().toNanos());
         return now.plus(Duration.ofNanos(nanos));

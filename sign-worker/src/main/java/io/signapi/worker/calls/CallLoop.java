@@ -146,7 +146,7 @@ class CallLoop implements SmartLifecycle {
                 .publishOn(scheduler)
                 .flatMap(lease -> {
                     held = lease;
-                    return acquireAndCall(lease).doFinally(signal -> held = null).thenReturn(Duration.ZERO);
+                    return acquireAndCall(lease).doFinally(signal -> held = null);
                 })
                 .defaultIfEmpty(pollInterval)
                 .onErrorResume(e -> {
@@ -155,28 +155,30 @@ class CallLoop implements SmartLifecycle {
                 });
     }
 
-    /** Takes a slot for the leased message, waiting exactly as told, then calls; the lease is renewed meanwhile. */
-    private Mono<Void> acquireAndCall(Lease lease) {
+    /**
+     * Takes a slot for the leased message and calls; answers the delay until the next cycle. A refused slot gives
+     * the lease back and names the wait the budget told: the next cycle scores the due messages again, since the
+     * best candidate may have changed meanwhile.
+     */
+    private Mono<Duration> acquireAndCall(Lease lease) {
         if (!running) {
-            return leases.release(lease);
+            return leases.release(lease).thenReturn(Duration.ZERO);
         }
         return budget.tryAcquire(Caller.WORKER)
                 .publishOn(scheduler)
                 .flatMap(admission -> {
                     if (!admission.granted()) {
-                        return leases.renew(lease).timeout(databaseTimeout).flatMap(mine -> mine
-                                ? Mono.delay(admission.waitFor(), scheduler).then(Mono.defer(() -> acquireAndCall(lease)))
-                                : Mono.empty());
+                        return leases.release(lease).timeout(databaseTimeout).thenReturn(admission.waitFor());
                     }
                     return leases.renew(lease).timeout(databaseTimeout).publishOn(scheduler).flatMap(mine -> {
                         if (!mine) {
                             log.warn("lease of hash={} lost before the call; the slot stays unused", lease.messageHash());
-                            return Mono.empty();
+                            return Mono.just(Duration.ZERO);
                         }
                         if (!running) {
-                            return leases.release(lease);
+                            return leases.release(lease).thenReturn(Duration.ZERO);
                         }
-                        return call(lease);
+                        return call(lease).thenReturn(Duration.ZERO);
                     });
                 });
     }

@@ -2,6 +2,7 @@ package io.signapi.worker.calls;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +59,15 @@ class OutcomeRecorder {
 
             WHERE message_hash = :hash AND signature IS NULL""";
 
+    // A message the expiry took off the schedule during the call (no request left) stays off it.
     private static final String DEGRADED = """
             UPDATE sign_message SET attempts = attempts + 1, first_failure_at = COALESCE(first_failure_at, :now),
-                last_failure_at = :now, next_attempt_at = :next, """ + RELEASE + """
+                last_failure_at = :now, next_attempt_at = IF(next_attempt_at IS NULL, NULL, :next), """ + RELEASE + """
 
             WHERE message_hash = :hash AND signature IS NULL""";
 
     private static final String FAILED = """
-            UPDATE sign_message SET attempts = attempts + 1, next_attempt_at = :next, """ + RELEASE + """
+            UPDATE sign_message SET attempts = attempts + 1, next_attempt_at = IF(next_attempt_at IS NULL, NULL, :next), """ + RELEASE + """
 
             WHERE message_hash = :hash AND signature IS NULL""";
 
@@ -78,6 +80,8 @@ class OutcomeRecorder {
     private static final String RELEASE_ONLY = "UPDATE sign_message SET " + RELEASE + " WHERE message_hash = :hash";
 
     private static final String ATTEMPTS = "SELECT attempts FROM sign_message WHERE message_hash = :hash";
+
+    private static final String FIRST_FAILURE = "SELECT first_failure_at FROM sign_message WHERE message_hash = :hash";
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -151,8 +155,10 @@ class OutcomeRecorder {
                         announce(new SignatureObtained(hash, lease.message(), signed.signature(), now,
                                 worker.callerName()));
                     }));
-            case Degraded degraded -> attempts(hash).flatMap(before -> {
-                Instant next = backoff.afterDegraded(now, before + 1);
+            // One query at a time: the transaction's connection serves one statement at once.
+            case Degraded degraded -> attempts(hash).zipWhen(before -> firstFailure(hash, now)).flatMap(known -> {
+                long before = known.getT1();
+                Instant next = backoff.afterDegraded(known.getT2(), now);
                 return update(DEGRADED, hash).bind("now", now).bind("next", next).fetch().rowsUpdated()
                         .then(requests.countAttempt(hash))
                         .thenReturn((Runnable) () -> {
@@ -189,6 +195,15 @@ class OutcomeRecorder {
     private Mono<Long> attempts(String hash) {
         return db.sql(ATTEMPTS).bind("hash", hash).map(row -> Sql.number(row.get("attempts"))).one()
                 .defaultIfEmpty(0L);
+    }
+
+    /** The message's first failure; {@code now} if this is its first. */
+    private Mono<Instant> firstFailure(String hash, Instant now) {
+        return db.sql(FIRST_FAILURE).bind("hash", hash)
+                .map(row -> Optional.ofNullable(row.get("first_failure_at", Instant.class)))
+                .one()
+                .map(first -> first.orElse(now))
+                .defaultIfEmpty(now);
     }
 
     private void cacheSignature(String hash, String signature) {

@@ -48,6 +48,15 @@ class Intake {
     private static final String MESSAGE_STATE = """
             SELECT signature, next_attempt_at FROM sign_message WHERE message_hash = :hash""";
 
+    private static final String REFUSED = """
+            SELECT COUNT(*) AS n FROM sign_request
+            WHERE message_hash = :hash AND status = 'FAILED' AND failure_reason = 'REJECTED'""";
+
+    // A message left unscheduled because every request of it expired is scheduled again for the new one.
+    private static final String RESCHEDULE = """
+            UPDATE sign_message SET next_attempt_at = :now
+            WHERE message_hash = :hash AND signature IS NULL AND next_attempt_at IS NULL""";
+
     private static final String STORE_SIGNATURE = """
             INSERT INTO sign_message (message_hash, message, signature, signed_at, next_attempt_at, created_at)
             VALUES (:hash, :message, :signature, :signedAt, NULL, :signedAt)
@@ -80,7 +89,7 @@ class Intake {
         Instant now = clock.instant();
         Instant directFailedAt = event.directFailedAt();
         Mono<Boolean> finishedAtOnce = insertMessage(event, hash, directFailedAt == null ? now
-                        : backoff.afterDegraded(directFailedAt, 1))
+                        : backoff.afterDegraded(directFailedAt, directFailedAt))
                 .then(directFailedAt == null ? Mono.empty() : directFailure(hash, directFailedAt))
                 .then(insertRequest(event, hash, event.idempotencyKey()))
                 .flatMap(inserted -> inserted ? Mono.just(true) : retryWithoutKey(event, hash))
@@ -126,7 +135,7 @@ class Intake {
         return db.sql(DIRECT_FAILURE)
                 .bind("hash", hash)
                 .bind("at", at)
-                .bind("next", backoff.afterDegraded(at, 1))
+                .bind("next", backoff.afterDegraded(at, at))
                 .fetch().rowsUpdated()
                 .then();
     }
@@ -174,11 +183,22 @@ class Intake {
                         return requests.completeSigned(hash, now).map(count -> count > 0);
                     }
                     if (state.nextAttemptAt() == null) {
-                        // Unsigned and no longer scheduled: the upstream refused this message (a 4xx).
-                        return requests.fail(hash, SignCompleted.Reason.REJECTED.name(), now).map(count -> count > 0);
+                        return refusedOrExpired(hash, now);
                     }
                     return Mono.just(false);
                 });
+    }
+
+    /**
+     * Unsigned and no longer scheduled: either the upstream refused the message (a 4xx, and its requests FAILED
+     * REJECTED), and so is this request; or every earlier request of it expired, and it is scheduled again.
+     */
+    private Mono<Boolean> refusedOrExpired(String hash, Instant now) {
+        return db.sql(REFUSED).bind("hash", hash).map(row -> Sql.number(row.get("n"))).one()
+                .flatMap(refused -> refused > 0
+                        ? requests.fail(hash, SignCompleted.Reason.REJECTED.name(), now).map(count -> count > 0)
+                        : db.sql(RESCHEDULE).bind("hash", hash).bind("now", now).fetch().rowsUpdated()
+                                .thenReturn(false));
     }
 
     private record State(String signature, Instant nextAttemptAt) {

@@ -1,36 +1,32 @@
 package io.signapi.worker.retry;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import org.springframework.stereotype.Component;
 
-import io.signapi.common.upstream.UpstreamProperties;
-
 /**
- * When a message is tried again, a simple first policy scaled from the rate-limit window: after a degradation half
- * a window, doubling with each further failure up to two windows (the upstream's degradations last about one to
- * five windows); after a failed call (timeout, I/O error) half a window.
+ * When a message is tried again: after a degradation, once the slot policy's estimated chance of signing reaches
+ * {@link SlotPolicy#RETRY_CHANCE} (from the learned recovery estimate); after a failed call (timeout, I/O error,
+ * another 5xx) half a window, since such a call says nothing about the message.
  */
 @Component
 public class RetryBackoff {
 
-    private static final int MAX_DOUBLINGS = 2;
+    private final SlotPolicy policy;
+    private final Learning learning;
 
-    private final Duration base;
-
-    RetryBackoff(UpstreamProperties upstream) {
-        this.base = upstream.rateLimit().window().dividedBy(2);
+    RetryBackoff(SlotPolicy policy, Learning learning) {
+        this.policy = policy;
+        this.learning = learning;
     }
 
-    /** The next attempt after the {@code failures}-th degraded answer (1 for the first) at {@code at}. */
-    public Instant afterDegraded(Instant at, long failures) {
-        long doublings = Math.min(Math.max(failures - 1, 0), MAX_DOUBLINGS);
-        return at.plus(base.multipliedBy(1L << doublings));
+    /** The next attempt of a message degraded at {@code at}, whose first failure was at {@code firstFailure}. */
+    public Instant afterDegraded(Instant firstFailure, Instant at) {
+        return policy.nextAfterDegraded(learning.current(), firstFailure, at);
     }
 
     /** The next attempt after a call that failed without an answer about the message. */
     public Instant afterFailed(Instant at) {
-        return at.plus(base);
+        return at.plus(policy.window().dividedBy(2));
     }
 }

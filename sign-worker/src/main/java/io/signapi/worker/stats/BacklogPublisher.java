@@ -15,6 +15,7 @@ import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.upstream.UpstreamProperties;
 import io.signapi.worker.config.WorkerProperties;
 import io.signapi.worker.periodic.PeriodicTask;
+import io.signapi.worker.retry.Learning;
 import io.signapi.worker.store.Sql;
 import reactor.core.publisher.Mono;
 
@@ -51,15 +52,18 @@ class BacklogPublisher extends PeriodicTask {
     private final Duration expiry;
     private final Duration recent;
     private final Duration timeout;
-    private volatile double callsPerSignature = 1;
+    private final Learning learning;
+    private volatile double callsPerSignature = Double.NaN;
 
     BacklogPublisher(DatabaseClient db, ReactiveStringRedisTemplate redis, BoundedCalls redisCalls,
-            WorkerMetrics metrics, Clock clock, WorkerProperties worker, UpstreamProperties upstream) {
+            WorkerMetrics metrics, Learning learning, Clock clock, WorkerProperties worker,
+            UpstreamProperties upstream) {
         super("backlog figures", Duration.ZERO, worker.statsRefresh());
         this.db = db;
         this.redis = redis;
         this.redisCalls = redisCalls;
         this.metrics = metrics;
+        this.learning = learning;
         this.clock = clock;
         this.expiry = worker.statsRefresh().multipliedBy(EXPIRY_PERIODS);
         this.recent = upstream.rateLimit().window().multipliedBy(RECENT_WINDOWS);
@@ -89,6 +93,9 @@ class BacklogPublisher extends PeriodicTask {
         if (calls > 0) {
             // No signature lately but calls made: each signature costs at least those calls.
             callsPerSignature = (double) calls / Math.max(signed, 1);
+        } else if (Double.isNaN(callsPerSignature)) {
+            // Nothing measured yet: what the slot policy expects a signature to cost.
+            callsPerSignature = learning.current().expectedCallsPerSignature();
         }
         BacklogStats stats = new BacklogStats(Sql.number(row.get("due")), Sql.number(row.get("pending")),
                 callsPerSignature, now);

@@ -25,6 +25,7 @@ public class WorkerMetrics {
     private final Timer signatureLatency;
     private final Counter rateLimited;
     private final AtomicReference<Figures> figures = new AtomicReference<>(Figures.NONE);
+    private final AtomicReference<double[]> beliefs = new AtomicReference<>(new double[] {0.5, 0, 0, 0});
 
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,6 +52,16 @@ public class WorkerMetrics {
         Gauge.builder("worker.calls.per.signature", figures, f -> f.get().callsPerSignature())
                 .description("Recent upstream calls per signature obtained, as published in backlog:stats")
                 .register(registry);
+        Gauge.builder("worker.first.call.success.rate", beliefs, b -> b.get()[0])
+                .description("The slot policy's belief: the share of first calls that sign").register(registry);
+        String[] percentiles = {"10", "50", "90"};
+        for (int i = 0; i < percentiles.length; i++) {
+            int index = i + 1;
+            Gauge.builder("worker.recovery.estimate", beliefs, b -> b.get()[index])
+                    .description("The slot policy's belief: a quantile of how long a degradation lasts from the"
+                            + " first failure, in windows")
+                    .tag("percentile", percentiles[i]).baseUnit("windows").register(registry);
+        }
         // Every outcome's series exists from the start at zero, so rates and dashboards see it before the first call.
         for (String outcome : List.of("signed", "degraded", "failed", "rate_limited", "rejected")) {
             callCounter(outcome);
@@ -80,6 +91,11 @@ public class WorkerMetrics {
     /** A request's signature became known {@code latency} after its acceptance. */
     public void signatureLatency(Duration latency) {
         signatureLatency.record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    /** What the slot policy believes now: the first-call success rate and the recovery estimate's quantiles. */
+    public void beliefs(double firstCallSuccessRate, double p10, double p50, double p90) {
+        beliefs.set(new double[] {firstCallSuccessRate, p10, p50, p90});
     }
 
     void figures(BacklogStats stats, double oldestPendingSeconds, double outboxLagSeconds) {

@@ -26,6 +26,10 @@ public class RequestRows {
             UPDATE sign_request SET status = 'FAILED', failure_reason = :reason, completed_at = :now
             WHERE message_hash = :hash AND status = 'PENDING'""";
 
+    private static final String EXPIRE = """
+            UPDATE sign_request SET status = 'FAILED', failure_reason = 'EXPIRED', completed_at = :now
+            WHERE message_hash = :hash AND status = 'PENDING' AND created_at < :cutoff""";
+
     private final DatabaseClient db;
 
     RequestRows(DatabaseClient db) {
@@ -48,5 +52,10 @@ public class RequestRows {
     /** Every pending request of the message becomes FAILED for {@code reason}; answers how many did. */
     public Mono<Long> fail(String messageHash, String reason, Instant now) {
         return db.sql(FAIL).bind("hash", messageHash).bind("reason", reason).bind("now", now).fetch().rowsUpdated();
+    }
+
+    /** The message's pending requests accepted before {@code cutoff} become FAILED (EXPIRED); answers how many. */
+    public Mono<Long> expire(String messageHash, Instant cutoff, Instant now) {
+        return db.sql(EXPIRE).bind("hash", messageHash).bind("cutoff", cutoff).bind("now", now).fetch().rowsUpdated();
     }
 }
