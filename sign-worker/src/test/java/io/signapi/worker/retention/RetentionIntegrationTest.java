@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -83,8 +84,14 @@ class RetentionIntegrationTest extends WorkerIntegrationTest {
 
         Retention one = new Retention(db, tx, Clock.systemUTC(), SHRUNK, SMALL_BATCHES);
         Retention two = new Retention(db, tx, Clock.systemUTC(), SHRUNK, SMALL_BATCHES);
-        List<Purged> purged = Mono.zip(one.purge(), two.purge(), List::of).block(Duration.ofSeconds(30));
+        List<Purged> purged = new ArrayList<>(Mono.zip(one.purge(), two.purge(), List::of)
+                .block(Duration.ofSeconds(30)));
+        // A message whose request the other instance was still deleting is left to a later run: run until idle.
+        for (int run = 0; run < 5 && !purged.getLast().equals(new Purged(0, 0, 0)); run++) {
+            purged.add(one.purge().block(Duration.ofSeconds(10)));
+        }
 
+        assertThat(purged.getLast()).isEqualTo(new Purged(0, 0, 0));
         assertThat(purged.stream().mapToLong(Purged::requests).sum()).isEqualTo(5);
         assertThat(purged.stream().mapToLong(Purged::attempts).sum()).isEqualTo(3);
         assertThat(purged.stream().mapToLong(Purged::messages).sum()).isEqualTo(6);

@@ -28,11 +28,13 @@ class SlotPolicyIntegrationTest extends WorkerIntegrationTest {
     @Autowired
     private CleanSlate cleanSlate;
 
-    /** Pauses the worker, then empties tables and call log again: nothing it was doing meanwhile counts. */
+    /** Pauses the worker, then empties tables and call log again and relearns: nothing done before counts. */
     private void pauseWorkerOnACleanSlate() {
         pauseSharedWorker();
         cleanSlate.wipeTables();
         upstream.reset();
+        // What earlier tests taught it (their first calls, their degradations) is forgotten: the prior again.
+        learning.refresh().block(Duration.ofSeconds(10));
     }
 
     @Test
