@@ -37,6 +37,12 @@ public class UpstreamProbe implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamProbe.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * How many counted spans (window plus margin) the probe waits for its slot at most. One is not enough: an app
+     * restarted while the budget is saturated can find every slot of the next span already taken.
+     */
+    public static final int SLOT_WINDOWS = 3;
+
     private static final Duration SLACK = Duration.ofSeconds(1);
 
     private final WebClient webClient;
@@ -51,7 +57,8 @@ public class UpstreamProbe implements SmartInitializingSingleton {
     /**
      * @param builder       the HTTP client to probe with (its base URL is set here)
      * @param userAgent     {@code <app>/<instance-id>}, as the app's upstream calls send it
-     * @param caller        who takes the budget slot and is named in the attempt row
+     * @param caller        the app's caller, named in the attempt row; the slot itself is always asked as
+     *                      {@link Caller#WORKER}, so that the worker reserve never holds the probe back
      * @param instanceId    the attempt row's instance id
      * @param recordTimeout the bound on writing the attempt row; a row that cannot be written is logged, not fatal
      */
@@ -72,7 +79,7 @@ public class UpstreamProbe implements SmartInitializingSingleton {
     /** Runs {@link #probe()} while the context starts, before any listener or loop can call the upstream. */
     @Override
     public void afterSingletonsInstantiated() {
-        Duration bound = props.rateLimit().span().plus(props.timeout()).plus(recordTimeout).plus(SLACK);
+        Duration bound = slotWait().plus(props.timeout()).plus(recordTimeout).plus(SLACK);
         Verdict verdict = probe().block(bound);
         if (verdict == null || verdict.kind() == Verdict.Kind.REFUSED) {
             throw new IllegalStateException(verdict == null ? "Refusing to start: the upstream probe did not finish"
@@ -81,8 +88,8 @@ public class UpstreamProbe implements SmartInitializingSingleton {
     }
 
     /**
-     * The interlock's decision; never errors. With the real budget: {@code NO_PROBE}, no call. Else one slot (waited
-     * for at most one counted span), one {@code GET /} (a refused connection is retried within
+     * The interlock's decision; never errors. With the real budget: {@code NO_PROBE}, no call. Else one slot (asked as
+     * {@link Caller#WORKER} and waited for at most {@link #SLOT_WINDOWS} counted spans), one {@code GET /} (a refused connection is retried within
      * {@code upstream.timeout}, since nothing reached the upstream), one attempt row, and {@code SIMULATOR} only if
      * the answer is the simulator's announcement.
      */
@@ -92,17 +99,27 @@ public class UpstreamProbe implements SmartInitializingSingleton {
                     props.rateLimit().limit(), props.rateLimit().window());
             return Mono.just(new Verdict(Verdict.Kind.NO_PROBE, "the real budget"));
         }
-        Instant slotDeadline = clock.instant().plus(props.rateLimit().span());
+        Instant slotDeadline = clock.instant().plus(slotWait());
         return slot(slotDeadline)
                 .flatMap(granted -> granted ? call() : Mono.just(refused(
-                        "no budget slot for the start-up probe within " + props.rateLimit().span().toMillis()
+                        "no budget slot for the start-up probe within " + SLOT_WINDOWS + " counted spans, "
+                                + slotWait().toMillis()
                                 + " ms (is Redis reachable?), so the upstream could not be checked")))
                 .onErrorResume(e -> Mono.just(refused("the start-up probe failed: " + e)));
     }
 
-    /** Asks the budget until it grants, or until the next try would come after the deadline. */
+    /** The longest wait for the probe's slot: {@link #SLOT_WINDOWS} counted spans. */
+    private Duration slotWait() {
+        return props.rateLimit().span().multipliedBy(SLOT_WINDOWS);
+    }
+
+    /**
+     * Asks the budget until it grants, or until the next try would come after the deadline. The probe is one call
+     * per start, made before the app does any work: it asks as {@link Caller#WORKER}, which the worker reserve
+     * admits, so a gateway restarted while the worker has due work is not held back behind it.
+     */
     private Mono<Boolean> slot(Instant deadline) {
-        return budget.tryAcquire(caller).flatMap((Admission admission) -> {
+        return budget.tryAcquire(Caller.WORKER).flatMap((Admission admission) -> {
             if (admission.granted()) {
                 return Mono.just(true);
             }

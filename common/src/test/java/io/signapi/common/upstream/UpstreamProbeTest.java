@@ -170,6 +170,46 @@ class UpstreamProbeTest {
     }
 
     @Test
+    void aGatewaysProbeGetsItsSlotPastTheWorkerReserveWithinThreeSpansAndNamesTheGateway() {
+        UpstreamProperties props = shrunken(URI.create("http://127.0.0.1:" + simulator.port()),
+                Duration.ofSeconds(5));
+        UpstreamBudget budget = new UpstreamBudget(redis, props, calls);
+        // A burst in flight as a restarted gateway finds it: the worker has due work for the next hour, and every
+        // slot is taken. The entries are stamped ahead of now, so that they stay longer than one counted span: half
+        // of them leave one and a half spans from now, the other half (the gateway's share) only after five seconds.
+        Duration span = props.rateLimit().span();
+        long nowMillis = System.currentTimeMillis();
+        redis.opsForValue().set(RedisKeys.BUDGET_WORKER_WAITING, Long.toString(nowMillis + 3_600_000))
+                .block(Duration.ofSeconds(5));
+        int limit = props.rateLimit().limit();
+        for (int i = 0; i < limit; i++) {
+            long aheadMillis = i < limit / 2 ? span.toMillis() / 2 : 5_000;
+            long stampMicros = (nowMillis + aheadMillis) * 1_000;
+            redis.opsForZSet().add(RedisKeys.BUDGET_UPSTREAM, stampMicros + "-burst-" + i, stampMicros)
+                    .block(Duration.ofSeconds(5));
+        }
+        Duration threeSpans = span.multipliedBy(UpstreamProbe.SLOT_WINDOWS);
+        // A gateway's own call would wait past three spans behind the reserve; a worker's, more than one span.
+        assertThat(budget.tryAcquire(Caller.GATEWAY).block(Duration.ofSeconds(5)).waitFor())
+                .isGreaterThan(threeSpans);
+        assertThat(budget.tryAcquire(Caller.WORKER).block(Duration.ofSeconds(5)).waitFor())
+                .isGreaterThan(span)
+                .isLessThan(threeSpans);
+        UpstreamProbe probe = new UpstreamProbe(WebClient.builder(), props, "api-gateway/" + instanceId, budget, db,
+                Caller.GATEWAY, instanceId, Duration.ofSeconds(2), Clock.systemUTC());
+
+        probe.afterSingletonsInstantiated();
+
+        // The probe's slot, besides the half of the burst that is still counted.
+        assertThat(slotsTaken()).isEqualTo(limit / 2 + 1);
+        assertThat(probeRows()).singleElement().satisfies(row -> {
+            assertThat(row.get("caller")).isEqualTo("GATEWAY");
+            assertThat(row.get("outcome")).isEqualTo("PROBE");
+            assertThat(((Number) row.get("http_status")).intValue()).isEqualTo(200);
+        });
+    }
+
+    @Test
     void makesNoCallWithTheRealBudget() {
         try (HttpReceiver realUpstream = HttpReceiver.start()) {
             UpstreamProperties real = new UpstreamProperties(URI.create(realUpstream.url()), "k", null,
@@ -200,7 +240,8 @@ class UpstreamProbeTest {
             Verdict verdict = probe.probe().block(Duration.ofSeconds(10));
 
             assertThat(verdict.kind()).isEqualTo(Verdict.Kind.REFUSED);
-            assertThat(verdict.detail()).contains("no budget slot for the start-up probe");
+            assertThat(verdict.detail()).contains("no budget slot for the start-up probe within 3 counted spans, "
+                    + props.rateLimit().span().multipliedBy(3).toMillis() + " ms");
         } finally {
             nowhere.destroy();
         }
