@@ -44,6 +44,11 @@ class SystemIT {
     /** The stack's budget margin at this window: the larger of window ÷ 60 and 250 ms. */
     static final Duration MARGIN = Duration.ofMillis(250);
 
+    static final List<String> APPS = List.of("api-gateway", "sign-worker", "notifier");
+    static final List<String> MYSQL_APPS = List.of("sign-worker", "notifier");
+    static final Map<String, String> READINESS_PORTS = Map.of("api-gateway", "STACK_GATEWAY_PORT",
+            "sign-worker", "STACK_WORKER_PORT", "notifier", "STACK_NOTIFIER_PORT");
+
     static final Instant T0 = Instant.now();
     /** Runs ./stack commands side by side (the common pool has a single thread on two cores). */
     static final ExecutorService COMMANDS = Executors.newVirtualThreadPerTaskExecutor();
@@ -219,8 +224,13 @@ class SystemIT {
             r.trickle(all.subList(i * share, (i + 1) * share), Duration.ofMillis(60));
             Stack.Result stop = stack.stop(services.get(i));
             r.figures.put("stop " + services.get(i), stop.took().toMillis() + " ms");
+            if (services.get(i).equals("kafka")) {
+                // Every app needs Kafka: none is ready while it is stopped, and each is ready again once it is back.
+                awaitReadiness("without Kafka", APPS, 503);
+            }
             stack.start(services.get(i));
         }
+        awaitReadiness("with Kafka back", APPS, 200);
         List<Outcome> outcomes = r.outcomes();
         var queued = r.assertAllSigned(outcomes);
         r.assertNotified(queued, true);
@@ -294,9 +304,13 @@ class SystemIT {
         mysql.pause();
         Instant paused = Instant.now();
         r.send(all.subList(BURST / 2, BURST));
+        // The worker and the notifier cannot work without MySQL; the gateway can (MySQL is optional on its path).
+        awaitReadiness("without MySQL", MYSQL_APPS, 503);
+        assertThat(readiness("api-gateway")).as("the gateway's readiness without MySQL").isEqualTo(200);
         await("MySQL unreachable for several windows, the second half answered").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100)).until(() -> elapsed(paused, 4) && r.answered() == BURST);
         mysql.resume();
+        awaitReadiness("with MySQL back", MYSQL_APPS, 200);
         List<Outcome> outcomes = r.outcomes();
         var queued = r.assertAllSigned(outcomes);
         Run.assertDuplicatesOnlyNear(r.assertNotified(queued, false), List.of(paused), WEBHOOK_TIMEOUT, MAIL_TIMEOUT);
@@ -356,6 +370,19 @@ class SystemIT {
         r.assertNoViolations();
         r.assertAnswersWithinPromise(outcomes);
         outcome = "passed";
+    }
+
+    /** Waits until each app's {@code /actuator/health/readiness} answers {@code status} (200 UP, 503 DOWN). */
+    private static void awaitReadiness(String when, List<String> apps, int status) {
+        await("readiness " + status + " " + when + " of " + apps).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(apps.stream().collect(java.util.stream.Collectors.toMap(
+                        app -> app, SystemIT::readiness))).allSatisfy((app, answered) -> assertThat(answered)
+                        .as("readiness of %s %s", app, when).isEqualTo(status)));
+    }
+
+    private static int readiness(String app) {
+        return Http.get("http://127.0.0.1:" + port(READINESS_PORTS.get(app)) + "/actuator/health/readiness").status();
     }
 
     private static boolean elapsed(Instant since, int windows) {

@@ -24,7 +24,7 @@ import io.signapi.common.config.InstanceIds;
  * @param concurrency      the most deliveries in flight at once in this instance
  * @param databaseTimeout  the bound on each MySQL statement
  * @param publishTimeout   the bound on one publish to {@code sign.results.dlt}
- * @param healthTimeout    the bound on the Kafka readiness check
+ * @param healthTimeout    the bound on each readiness check (Kafka, MySQL)
  * @param topics           how the dead-letter topic is created
  */
 @ConfigurationProperties("notifier")

@@ -8,6 +8,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.signapi.common.event.Topics;
+import io.signapi.common.health.DatabaseHealthIndicator;
+import io.r2dbc.spi.ConnectionFactory;
 import io.signapi.common.metrics.ConsumerLagMetrics;
 
 /** The shared gauge the notifier reports: its consumer group's lag on {@code sign.results} (docs/OPERATIONS.md). */
@@ -16,6 +18,12 @@ class ObservabilityConfiguration {
 
     /** The group of {@code ResultListener}. */
     static final String GROUP = "notifier";
+
+    /** MySQL reachability for the readiness group, bounded, as the contributor {@code r2dbc}. */
+    @Bean("r2dbcHealthIndicator")
+    DatabaseHealthIndicator databaseHealthIndicator(ConnectionFactory connections, NotifierProperties notifier) {
+        return new DatabaseHealthIndicator(connections, notifier.healthTimeout());
+    }
 
     @Bean
     ConsumerLagMetrics consumerLagMetrics(KafkaAdmin admin, NotifierProperties notifier, MeterRegistry registry) {

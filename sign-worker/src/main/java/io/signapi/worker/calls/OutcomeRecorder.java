@@ -131,13 +131,26 @@ class OutcomeRecorder {
                 .then(changeSchedule(lease, outcome, finished));
         return pause
                 .then(tx.transactional(committed).timeout(worker.databaseTimeout()))
-                .flatMap(afterCommit -> Mono.fromRunnable(afterCommit).then(outbox.publishFinished(hash)))
+                .flatMap(afterCommit -> Mono.fromRunnable(() -> afterCommitted(afterCommit, outcome, hash))
+                        .then(outbox.publishFinished(hash)))
                 .onErrorResume(e -> {
                     // The lease lapses by itself and the message is called again: at-least-once, never lost.
                     log.warn("outcome {} of hash={} not recorded: {}", label(outcome), hash, e.toString());
                     return Mono.empty();
                 })
                 .then();
+    }
+
+    /**
+     * Runs the follow-ups of a committed outcome. They are hints and announcements (a send to a stopped Kafka throws
+     * here): a failure is logged and must neither skip the outbox nor report the committed outcome as unrecorded.
+     */
+    private static void afterCommitted(Runnable afterCommit, UpstreamOutcome outcome, String hash) {
+        try {
+            afterCommit.run();
+        } catch (RuntimeException e) {
+            log.warn("outcome {} of hash={} recorded, but a follow-up failed: {}", label(outcome), hash, e.toString());
+        }
     }
 
     /** The schedule change in the transaction; answers what to do once it has committed. */

@@ -35,7 +35,9 @@ import io.signapi.common.event.EventJson;
 import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.SignatureObtained;
 import io.signapi.common.event.Topics;
+import io.signapi.common.health.DatabaseHealthIndicator;
 import io.signapi.common.health.KafkaHealthIndicator;
+import io.r2dbc.spi.ConnectionFactory;
 
 /**
  * The worker's Kafka wiring: the topics it produces to (created at start-up), one listener container factory per
@@ -82,6 +84,12 @@ class KafkaConfiguration {
     @Bean("kafka")
     KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin, WorkerProperties worker) {
         return new KafkaHealthIndicator(admin, worker.healthTimeout());
+    }
+
+    /** MySQL reachability for the readiness group, bounded, as the contributor {@code r2dbc}. */
+    @Bean("r2dbcHealthIndicator")
+    DatabaseHealthIndicator databaseHealthIndicator(ConnectionFactory connections, WorkerProperties worker) {
+        return new DatabaseHealthIndicator(connections, worker.healthTimeout());
     }
 
     /** Event values as the shared JSON without type headers, keys as plain strings. */

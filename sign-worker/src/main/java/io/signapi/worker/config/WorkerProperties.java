@@ -20,7 +20,7 @@ import io.signapi.common.upstream.UpstreamProperties.RateLimit;
  * @param pollInterval   how often an idle loop looks for due messages
  * @param outboxSweep    how often finished but unpublished requests are re-published (and how old they must be)
  * @param databaseTimeout the bound on each MySQL transaction of the worker
- * @param healthTimeout  the bound on the Kafka health check
+ * @param healthTimeout  the bound on each readiness check (Kafka, MySQL)
  * @param topics         partitions and replicas of the topics the worker creates
  */
 @ConfigurationProperties("worker")
