@@ -204,8 +204,12 @@ pass "./stack topic of a topic nobody created says so (exit 3)"
 step "a second stack: ${SECOND_ENV[*]}"
 FIRST_PIDS=$(processes_of "$FIRST_HOME" | sort)
 redis0 SET "sig:stack-smoke-$NONCE" first EX 600 >/dev/null
+rm -f "$SECOND_HOME/identity"     # its first up, as on a fresh clone: the home has saved no ports or data yet
 timed up-second stack2 up || fail "the second stack's ./stack up exited non-zero"
 pass "the second stack is up beside the first: ${TIMINGS[-1]}"
+out=$(stack2 start kafka 2>&1) || fail "the second stack's ./stack start kafka exited non-zero: $out"
+[[ "$out" != *"settings differ"* ]] || fail "./stack start after a first up with unchanged settings warned: $out"
+pass "./stack start after a first up keeps the settings quietly: $out"
 second_gateway=$(stack2 env | sed -n 's/^STACK_GATEWAY_PORT=//p')
 code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$second_gateway/crypto/sign?message=second%20$NONCE" || true)
 [[ "$code" == 200 || "$code" == 202 ]] || fail "the second gateway answered GET /crypto/sign with $code"

@@ -284,7 +284,11 @@ load_settings() { # [merge]
         load_settings_quietly
     fi
     export WEBHOOK_ALLOW_PRIVATE=${WEBHOOK_ALLOW_PRIVATE:-true}   # local stack only: webhooks to 127.0.0.1 allowed
-    local now; now=$(export -p | grep -E "^declare -x ($SETTING_PREFIXES)_[A-Za-z0-9_]*=" || true)
+    # The identity variables (ports, data) are the home's own, kept in $IDENTITY_FILE and guarded by guard_identity;
+    # left out here, or REDIS_PORT, exported from the identity a first `up` saved, reads as a changed setting.
+    local identity; identity=$(IFS='|'; echo "${IDENTITY_VARS[*]}")
+    local now; now=$(export -p | grep -E "^declare -x ($SETTING_PREFIXES)_[A-Za-z0-9_]*=" \
+        | grep -vE "^declare -x ($identity)=" || true)
     if [[ -n "$saved" && "$now" != "$saved" ]] && any_running; then
         warn "settings differ from the ones the running services started with; those keep theirs ('./stack down' first to apply them to all)"
     fi
