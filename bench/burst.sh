@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Burst benchmark, scored against the oracle (docs/BENCHMARKS.md, "Burst"): from a fresh stack (./stack down,
-# ./stack reset, ./stack up with a 3 s window and the simulator's defaults), N signing requests with an email go to
+# ./stack reset, ./stack up with the --window window, 3 s by default, and the simulator's defaults), N signing requests with an email go to
 # the gateway at once; it waits until every one is SIGNED and prints one line:
 #   burst n=… seed=… signed=… drain_windows=… oracle_drain_windows=… ratio=… mean_signed_windows=… calls=…
 #     calls_per_signature=… eta_on_time=… eta_overshoot_p50=… violations=…
@@ -12,7 +12,9 @@
 # - the oracle knows every message's plan (GET /__sim/plan): it gets `limit` calls per window + margin, makes each
 #   first call as early as that budget allows (first calls before retries), and retries each message exactly when it
 #   recovers (or at the first free slot after).
-# Usage: bench/burst.sh [--n 60] [--distinct D] [--seed 1] [--kill]
+# Usage: bench/burst.sh [--n 60] [--distinct D] [--seed 1] [--window 3s] [--kill]
+#   --window W    the rate-limit window (UPSTREAM_RATE_LIMIT_WINDOW): a positive whole number of ms, s or m, e.g.
+#                 60s, the real window (about 15 minutes for 60 messages); every time below is in these windows
 #   --distinct D  the N requests go over D distinct messages (round robin); default N distinct messages
 #   --kill        SIGKILL each app service once during the drain (./stack kill X, then ./stack start X); the
 #                 clients retry a failed request with its Idempotency-Key
@@ -24,14 +26,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N=60
 DISTINCT=
 SEED=1
+WINDOW=3s
 KILL=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --n) N=$2; shift 2 ;;
         --distinct) DISTINCT=$2; shift 2 ;;
         --seed) SEED=$2; shift 2 ;;
+        --window) WINDOW=$2; shift 2 ;;
         --kill) KILL=1; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -40,7 +44,12 @@ done
 DISTINCT=${DISTINCT:-$N}
 [[ "$DISTINCT" =~ ^[1-9][0-9]*$ && "$DISTINCT" -le "$N" ]] || { echo "--distinct must be 1..n" >&2; exit 2; }
 
-WINDOW=3s
+[[ "$WINDOW" =~ ^0*[1-9][0-9]*(ms|s|m)$ ]] || { echo "--window must be a positive whole number of ms, s or m, e.g. 60s" >&2; exit 2; }
+case "$WINDOW" in
+    *ms) WINDOW_MS=$((10#${WINDOW%ms})) ;;
+    *s) WINDOW_MS=$((10#${WINDOW%s} * 1000)) ;;
+    *m) WINDOW_MS=$((10#${WINDOW%m} * 60000)) ;;
+esac
 eval "$(./stack env)"
 GATEWAY=http://127.0.0.1:$STACK_GATEWAY_PORT
 SIMULATOR=http://127.0.0.1:$STACK_SIMULATOR_PORT
@@ -50,14 +59,15 @@ echo "== fresh stack: ./stack down, ./stack reset, UPSTREAM_RATE_LIMIT_WINDOW=$W
 ./stack reset >&2
 UPSTREAM_RATE_LIMIT_WINDOW=$WINDOW SIMULATOR_SEED=$SEED ./stack up >&2
 
-echo "== burst: $N requests over $DISTINCT messages (seed $SEED, kill $KILL)" >&2
-python3 - "$N" "$DISTINCT" "$SEED" "$KILL" "$GATEWAY" "$SIMULATOR" "$STACK_DB" "${MYSQL_PORT:-3306}" <<'PY'
+echo "== burst: $N requests over $DISTINCT messages (seed $SEED, window $WINDOW, kill $KILL)" >&2
+python3 - "$N" "$DISTINCT" "$SEED" "$KILL" "$GATEWAY" "$SIMULATOR" "$STACK_DB" "${MYSQL_PORT:-3306}" "$WINDOW_MS" <<'PY'
 import json, statistics, subprocess, sys, threading, time, urllib.error, urllib.parse, urllib.request, uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 n, distinct, seed, kill = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
 gateway, simulator, db, mysql_port = sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
+window_millis = int(sys.argv[9])
 
 def log(*a):
     print(*a, file=sys.stderr, flush=True)
@@ -67,6 +77,8 @@ def get_json(url):
         return json.loads(r.read())
 
 config = get_json(simulator + "/__sim/config")
+if config["windowMillis"] != window_millis:
+    sys.exit(f"the simulator runs a {config['windowMillis']} ms window, not the {window_millis} ms asked for")
 W = config["windowMillis"] / 1000.0
 LIMIT = config["limit"]
 MARGIN = max(W / 60, 0.25)  # upstream.rate-limit.margin's default

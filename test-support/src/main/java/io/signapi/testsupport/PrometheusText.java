@@ -10,6 +10,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.test.web.reactive.server.WebTestClient;
+
 /**
  * One scrape of {@code /actuator/prometheus} (the Prometheus text format), parsed into samples: for tests that check
  * which series an app exposes, with which labels and values.
@@ -23,6 +25,14 @@ public final class PrometheusText {
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+).*$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** Scrapes {@code /actuator/prometheus} of the app behind {@code web}, expecting 200, and parses the body. */
+    public static PrometheusText scrape(WebTestClient web) {
+        String body = web.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        return parse(body);
+    }
 
     /** One sample line: the series name, its labels and its value. */
     public record Sample(String name, Map<String, String> labels, double value) {

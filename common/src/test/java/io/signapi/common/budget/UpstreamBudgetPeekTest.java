@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.signapi.common.metrics.BudgetMetrics;
@@ -18,29 +18,10 @@ import io.signapi.testsupport.FreePorts;
 import reactor.test.StepVerifier;
 
 /** {@link UpstreamBudget#peek()} and the budget gauges: what is used, until when, and never a slot taken. */
-class UpstreamBudgetPeekTest {
+class UpstreamBudgetPeekTest extends RedisBudgetTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(2);
     private static final Duration SPAN = Duration.ofMillis(2250);
-
-    private static LettuceConnectionFactory factory;
-    private static ReactiveStringRedisTemplate redis;
-
-    @BeforeAll
-    static void connect() {
-        factory = TestRedis.factory();
-        redis = TestRedis.template(factory);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        factory.destroy();
-    }
-
-    @BeforeEach
-    void emptyBudget() {
-        TestRedis.flush(factory);
-    }
 
     @Test
     void showsTheSlotsUsedAndTakesNone() {

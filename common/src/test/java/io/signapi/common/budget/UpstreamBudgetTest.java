@@ -13,41 +13,22 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.api.Test;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-class UpstreamBudgetTest {
+class UpstreamBudgetTest extends RedisBudgetTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(2);
     private static final long SPAN_MICROS = 2_250_000;
     // The budget's own Redis bound is redis.timeout's default, 150 ms; the rest is slack for a loaded machine.
     private static final Duration ANSWER_BOUND = Duration.ofMillis(1500);
-
-    private static LettuceConnectionFactory factory;
-    private static ReactiveStringRedisTemplate redis;
-
-    @BeforeAll
-    static void connect() {
-        factory = TestRedis.factory();
-        redis = TestRedis.template(factory);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        factory.destroy();
-    }
-
-    @BeforeEach
-    void emptyBudget() {
-        TestRedis.flush(factory);
-    }
 
     private static UpstreamBudget budget(int limit, int reserve) {
         return TestRedis.budget(redis, TestRedis.props(limit, WINDOW, reserve));

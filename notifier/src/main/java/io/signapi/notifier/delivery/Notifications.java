@@ -93,16 +93,7 @@ public class Notifications {
      * @return how many rows were new
      */
     public Mono<Long> recordPending(UUID requestId, List<Channel> channels) {
-        Instant now = now();
-        return Flux.fromIterable(channels)
-                .concatMap(channel -> db.sql(INSERT)
-                        .bind("id", requestId.toString())
-                        .bind("channel", channel.name())
-                        .bind("now", now)
-                        .fetch().rowsUpdated()
-                        .retryWhen(TRANSIENT))
-                .reduce(0L, Long::sum)
-                .timeout(timeout);
+        return perChannel(INSERT, requestId, channels);
     }
 
     /**
@@ -112,9 +103,14 @@ public class Notifications {
      * @return how many rows were reset
      */
     public Mono<Long> resetFailed(UUID requestId, List<Channel> channels) {
+        return perChannel(RESET_FAILED, requestId, channels);
+    }
+
+    /** Runs {@code sql} once per channel (binding id, channel and one shared now) and sums the rows it updated. */
+    private Mono<Long> perChannel(String sql, UUID requestId, List<Channel> channels) {
         Instant now = now();
         return Flux.fromIterable(channels)
-                .concatMap(channel -> db.sql(RESET_FAILED)
+                .concatMap(channel -> db.sql(sql)
                         .bind("id", requestId.toString())
                         .bind("channel", channel.name())
                         .bind("now", now)

@@ -5,22 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.signapi.common.event.SignCompleted;
 import io.signapi.common.event.Topics;
 import io.signapi.notifier.delivery.Channel;
 import io.signapi.notifier.support.NotifierIntegrationTest;
+import io.signapi.testsupport.ConsumerGroups;
 import io.signapi.testsupport.HttpReceiver.Request;
 import io.signapi.testsupport.TopicRecords.Received;
 
@@ -124,16 +119,6 @@ class ReplayIntegrationTest extends NotifierIntegrationTest {
 
     /** Waits until group {@code notifier} has committed past the record: the listener is done with it. */
     private void awaitConsumed(RecordMetadata sent) {
-        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("notifier")
-                        .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-                OffsetAndMetadata committed = offsets.get(partition);
-                return committed != null && committed.offset() > sent.offset();
-            });
-        }
+        ConsumerGroups.awaitCommittedPast(bootstrapServers, "notifier", sent);
     }
 }

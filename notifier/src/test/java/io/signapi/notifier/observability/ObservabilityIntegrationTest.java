@@ -30,10 +30,7 @@ class ObservabilityIntegrationTest extends NotifierIntegrationTest {
     private WebTestClient web;
 
     private PrometheusText scrape() {
-        String body = web.get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
-        return PrometheusText.parse(body);
+        return PrometheusText.scrape(web);
     }
 
     @Test

@@ -5,20 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.Topics;
+import io.signapi.testsupport.ConsumerGroups;
 import io.signapi.worker.support.WorkerIntegrationTest;
 
 /** A request replayed from {@code sign.requests.dlt} (header {@code signapi-replay}) is processed idempotently. */
@@ -45,16 +40,6 @@ class ReplayIntegrationTest extends WorkerIntegrationTest {
 
     /** Waits until group {@code sign-worker} has committed past the record. */
     private void awaitConsumed(RecordMetadata sent) {
-        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("sign-worker")
-                        .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-                OffsetAndMetadata committed = offsets.get(partition);
-                return committed != null && committed.offset() > sent.offset();
-            });
-        }
+        ConsumerGroups.awaitCommittedPast(bootstrapServers, "sign-worker", sent);
     }
 }

@@ -35,10 +35,7 @@ class ObservabilityIntegrationTest extends WorkerIntegrationTest {
     }
 
     private PrometheusText scrape() {
-        String body = web.get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
-        return PrometheusText.parse(body);
+        return PrometheusText.scrape(web);
     }
 
     @Test
