@@ -43,7 +43,12 @@ public class UpstreamProbe implements SmartInitializingSingleton {
      */
     public static final int SLOT_WINDOWS = 3;
 
-    private static final Duration SLACK = Duration.ofSeconds(1);
+    /**
+     * Room on top of the probe's own bounds (slot wait, upstream timeout, row timeout) before the start fails. Each
+     * step bounds itself; this only keeps a cold JVM on a busy machine (every app of a stack starting at once) from
+     * being refused for being slow rather than for what the upstream answered.
+     */
+    private static final Duration SLACK = Duration.ofSeconds(10);
 
     private final WebClient webClient;
     private final UpstreamProperties props;
