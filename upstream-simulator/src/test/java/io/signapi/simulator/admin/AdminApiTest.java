@@ -1,27 +1,16 @@
 package io.signapi.simulator.admin;
 
-import io.signapi.simulator.SimulatorTest;
+import io.signapi.simulator.LiveSimulatorTest;
 import io.signapi.simulator.UpstreamCalls;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
-@SimulatorTest
-class AdminApiTest {
-
-    @Autowired
-    WebTestClient web;
-
-    @Autowired
-    SimulatorAdmin admin;
+class AdminApiTest extends LiveSimulatorTest {
 
     @BeforeEach
-    void freshSimulator() {
-        admin.reset();
-        admin.restoreConfig();
+    void noDegradedMessages() {
         admin.configure(Map.of("failureRate", 0));
     }
 

@@ -3,44 +3,27 @@ package io.signapi.simulator.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.signapi.simulator.SimulatorTest;
+import io.signapi.simulator.LiveSimulatorTest;
 import io.signapi.simulator.UpstreamCalls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
-import reactor.test.StepVerifier;
 
 /** The call log names each call's caller and when it completed, so a test can tell whether two callers overlapped. */
-@SimulatorTest
-class CallLogTest {
-
-    @Autowired
-    WebTestClient web;
-
-    @Autowired
-    SimulatorAdmin admin;
-
-    @LocalServerPort
-    int port;
+class CallLogTest extends LiveSimulatorTest {
 
     UpstreamCalls workerOne;
     UpstreamCalls workerTwo;
 
     @BeforeEach
-    void freshSimulator() {
-        admin.reset();
-        admin.restoreConfig();
+    void twoWorkersAndNoDegradedMessages() {
         admin.configure(Map.of("failureRate", 0));
-        workerOne = new UpstreamCalls("http://127.0.0.1:" + port, "sign-worker/one");
-        workerTwo = new UpstreamCalls("http://127.0.0.1:" + port, "sign-worker/two");
+        workerOne = new UpstreamCalls(baseUrl(), "sign-worker/one");
+        workerTwo = new UpstreamCalls(baseUrl(), "sign-worker/two");
     }
 
     @Test
@@ -98,9 +81,7 @@ class CallLogTest {
     void stampsAHungCallAsCompletedWhenItsClientGivesUp() {
         admin.configure(Map.of("outage", "hang"));
 
-        StepVerifier.create(workerOne.sign("stuck").timeout(Duration.ofMillis(400)))
-                .expectError(TimeoutException.class)
-                .verify(Duration.ofSeconds(5));
+        expectNoAnswerWithin(Duration.ofMillis(400), workerOne.sign("stuck"));
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(admin.calls()).singleElement()
                 .satisfies(call -> {

@@ -2,49 +2,30 @@ package io.signapi.simulator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signapi.simulator.SimulatorTest;
+import io.signapi.simulator.LiveSimulatorTest;
 import io.signapi.simulator.UpstreamCalls;
 import io.signapi.simulator.admin.CallRecord;
-import io.signapi.simulator.admin.SimulatorAdmin;
 import io.signapi.simulator.signing.MessageSigner;
 import io.signapi.simulator.signing.MessageSignerTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import reactor.test.StepVerifier;
 
-@SimulatorTest
-class CryptoApiTest {
-
-    @Autowired
-    WebTestClient web;
-
-    @Autowired
-    SimulatorAdmin admin;
+class CryptoApiTest extends LiveSimulatorTest {
 
     @Autowired
     MessageSigner signer;
 
-    @LocalServerPort
-    int port;
-
-    UpstreamCalls upstream;
-
     @BeforeEach
-    void freshSimulator() {
-        admin.reset();
-        admin.restoreConfig();
+    void noDegradedMessages() {
         admin.configure(Map.of("failureRate", 0));
-        upstream = new UpstreamCalls("http://127.0.0.1:" + port);
     }
 
     @Test
@@ -167,12 +148,8 @@ class CryptoApiTest {
     void hangOutageNeverAnswers() {
         admin.configure(Map.of("outage", "hang"));
 
-        StepVerifier.create(upstream.sign("stuck").timeout(Duration.ofMillis(700)))
-                .expectError(TimeoutException.class)
-                .verify(Duration.ofSeconds(5));
-        StepVerifier.create(upstream.verify("stuck", "abc").timeout(Duration.ofMillis(300)))
-                .expectError(TimeoutException.class)
-                .verify(Duration.ofSeconds(5));
+        expectNoAnswerWithin(Duration.ofMillis(700), upstream.sign("stuck"));
+        expectNoAnswerWithin(Duration.ofMillis(300), upstream.verify("stuck", "abc"));
         assertThat(admin.stats().hung()).isEqualTo(2);
         assertThat(admin.calls()).extracting(CallRecord::status).containsExactly(0, 0);
     }

@@ -3,11 +3,10 @@ package io.signapi.simulator.degradation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.signapi.simulator.SimulatorTest;
+import io.signapi.simulator.LiveSimulatorTest;
 import io.signapi.simulator.UpstreamCalls;
 import io.signapi.simulator.UpstreamSimulatorApplication;
 import io.signapi.simulator.admin.CallRecord;
-import io.signapi.simulator.admin.SimulatorAdmin;
 import io.signapi.simulator.behaviour.Behaviour;
 import io.signapi.simulator.behaviour.Outage;
 import java.time.Duration;
@@ -18,11 +17,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -32,7 +28,6 @@ import reactor.core.publisher.Flux;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
 
-@SimulatorTest
 @TestPropertySource(properties = {
         "simulator.seed=42",
         "simulator.failure-rate=0.5",
@@ -42,7 +37,7 @@ import reactor.util.function.Tuples;
         "simulator.latency-max=5ms",
         "upstream.rate-limit.window=1000ms",
         "upstream.rate-limit.limit=1000000"})
-class DegradationApiTest {
+class DegradationApiTest extends LiveSimulatorTest {
 
     private static final long SEED = 42;
     private static final Duration WINDOW = Duration.ofSeconds(1);
@@ -60,21 +55,6 @@ class DegradationApiTest {
             Duration.ofSeconds(5), Outage.NONE, "key");
     private static final DegradationModel MODEL = new DegradationModel(SEED);
 
-    @Autowired
-    SimulatorAdmin simulator;
-
-    @LocalServerPort
-    int port;
-
-    UpstreamCalls upstream;
-
-    @BeforeEach
-    void freshSimulator() {
-        simulator.reset();
-        simulator.restoreConfig();
-        upstream = new UpstreamCalls("http://127.0.0.1:" + port);
-    }
-
     @Test
     void aboutHalfOfFirstCallsFailAsTheSeedDecides() {
         List<String> messages = IntStream.range(0, 2_000).mapToObj(i -> "fresh message " + i).toList();
@@ -85,7 +65,7 @@ class DegradationApiTest {
         assertThat(failed / 2_000.0).isBetween(0.45, 0.55);
         assertThat(outcomes).allSatisfy((message, status) ->
                 assertThat(status).isEqualTo(MODEL.draws(message).firstCallFails(BEHAVIOUR) ? 502 : 200));
-        assertThat(simulator.stats().failures()).isEqualTo(failed);
+        assertThat(admin.stats().failures()).isEqualTo(failed);
     }
 
     @Test
@@ -121,7 +101,7 @@ class DegradationApiTest {
                 .until(() -> upstream.signNow(message).getStatusCode().value() == 200);
         assertThat(upstream.signNow(message).getStatusCode().value()).isEqualTo(200);
 
-        List<CallRecord> calls = simulator.calls().stream().filter(call -> call.message().equals(message)).toList();
+        List<CallRecord> calls = admin.calls().stream().filter(call -> call.message().equals(message)).toList();
         long first = calls.getFirst().at();
         assertThat(calls.stream().filter(call -> call.at() < first + period))
                 .hasSizeGreaterThan(5)
@@ -138,7 +118,7 @@ class DegradationApiTest {
         Map<String, Integer> outcomes = firstCallOutcomes(upstream, messages, 8);
 
         assertThat(outcomes).allSatisfy((message, status) -> {
-            Plan plan = simulator.plan(message);
+            Plan plan = admin.plan(message);
             assertThat(status).isEqualTo(plan.failsFirst() ? 502 : 200);
             assertThat(plan.degradedMillis()).isEqualTo(plan.failsFirst()
                     ? MODEL.draws(message).degradedPeriod(BEHAVIOUR, WINDOW).toMillis() : 0);

@@ -3,55 +3,31 @@ package io.signapi.simulator.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.signapi.simulator.SimulatorTest;
+import io.signapi.simulator.LiveSimulatorTest;
 import io.signapi.simulator.UpstreamCalls;
 import io.signapi.simulator.admin.CallRecord;
-import io.signapi.simulator.admin.SimulatorAdmin;
 import io.signapi.simulator.admin.Stats;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
-@SimulatorTest
 @TestPropertySource(properties = {
         "upstream.rate-limit.limit=2",
         "upstream.rate-limit.window=" + RateLimitApiTest.WINDOW_MILLIS + "ms",
         "simulator.failure-rate=0",
         "simulator.latency-min=0ms",
         "simulator.latency-max=5ms"})
-class RateLimitApiTest {
+class RateLimitApiTest extends LiveSimulatorTest {
 
     static final long WINDOW_MILLIS = 2_000;
-
-    @Autowired
-    SimulatorAdmin simulator;
-
-    @LocalServerPort
-    int port;
-
-    UpstreamCalls upstream;
-
-    @BeforeEach
-    void freshSimulator() {
-        simulator.reset();
-        simulator.restoreConfig();
-        upstream = new UpstreamCalls(baseUrl());
-    }
-
-    private String baseUrl() {
-        return "http://127.0.0.1:" + port;
-    }
 
     @Test
     void answers429ToTheCallAfterTheLimitCountsItAndGivesItNoSlot() {
         assertThat(status(upstream.signNow("a"))).isEqualTo(200);
         assertThat(status(upstream.signNow("b"))).isEqualTo(200);
-        long lastAdmitted = simulator.calls().getLast().at();
+        long lastAdmitted = admin.calls().getLast().at();
         // Refused in the middle of the window, so a slot taken by it would still be held after the window.
         await().atMost(Duration.ofSeconds(3)).until(() -> System.currentTimeMillis() >= lastAdmitted + WINDOW_MILLIS / 2);
 
@@ -59,18 +35,18 @@ class RateLimitApiTest {
 
         assertThat(status(refused)).isEqualTo(429);
         assertThat(refused.getBody()).isEqualTo("Error 429: Rate limit exceeded.");
-        assertThat(simulator.stats().rateLimited()).isEqualTo(1);
+        assertThat(admin.stats().rateLimited()).isEqualTo(1);
 
         await().atMost(Duration.ofSeconds(3)).until(() -> System.currentTimeMillis() >= lastAdmitted + WINDOW_MILLIS);
         assertThat(status(upstream.signNow("d"))).isEqualTo(200);
         assertThat(status(upstream.signNow("e"))).isEqualTo(200);
 
-        Stats stats = simulator.stats();
+        Stats stats = admin.stats();
         assertThat(stats.calls()).isEqualTo(5);
         assertThat(stats.successes()).isEqualTo(4);
         assertThat(stats.rateLimited()).isEqualTo(1);
         assertThat(stats.maxInWindow()).isEqualTo(2);
-        assertThat(simulator.calls()).extracting(CallRecord::status).containsExactly(200, 200, 429, 200, 200);
+        assertThat(admin.calls()).extracting(CallRecord::status).containsExactly(200, 200, 429, 200, 200);
     }
 
     @Test
@@ -80,7 +56,7 @@ class RateLimitApiTest {
 
         assertThat(status(upstream.verify("a", signature).block())).isEqualTo(429);
         assertThat(status(upstream.signNow("a"))).isEqualTo(429);
-        assertThat(simulator.stats().rateLimited()).isEqualTo(2);
+        assertThat(admin.stats().rateLimited()).isEqualTo(2);
     }
 
     @Test
@@ -95,8 +71,8 @@ class RateLimitApiTest {
 
         assertThat(status(upstream.signNow("a"))).isEqualTo(200);
         assertThat(status(upstream.signNow("b"))).isEqualTo(200);
-        assertThat(simulator.stats().rateLimited()).isZero();
-        assertThat(simulator.stats().maxInWindow()).isEqualTo(2);
+        assertThat(admin.stats().rateLimited()).isZero();
+        assertThat(admin.stats().maxInWindow()).isEqualTo(2);
     }
 
     private static int status(ResponseEntity<String> response) {
