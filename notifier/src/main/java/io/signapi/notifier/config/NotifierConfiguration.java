@@ -11,7 +11,7 @@ import io.signapi.common.config.SigningProperties;
 import io.signapi.common.config.WebhookProperties;
 import io.signapi.common.upstream.UpstreamProperties;
 
-/** Wires the shared settings records, the clock and the bounded off-thread path for blocking mail calls. */
+/** Wires the shared settings records, the clock and the bounded off-thread paths for blocking mail and Kafka calls. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({UpstreamProperties.class, SigningProperties.class, WebhookProperties.class})
 class NotifierConfiguration {
@@ -25,5 +25,14 @@ class NotifierConfiguration {
     @Bean(destroyMethod = "close")
     BoundedCalls mailCalls(NotifierProperties notifier) {
         return new BoundedCalls(notifier.mailTimeout(), "mail-");
+    }
+
+    /**
+     * A Kafka send blocks for up to {@code max.block.ms} while the broker is unreachable: each publish of a dead
+     * letter runs on a virtual thread, bounded by {@code notifier.publish-timeout}.
+     */
+    @Bean(destroyMethod = "close")
+    BoundedCalls kafkaSends(NotifierProperties notifier) {
+        return new BoundedCalls(notifier.publishTimeout(), "kafka-send-");
     }
 }

@@ -1,15 +1,14 @@
 package io.signapi.notifier.delivery;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
 
+import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.event.SignCompleted;
 import io.signapi.common.event.Topics;
-import io.signapi.notifier.config.NotifierProperties;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,11 +23,11 @@ class DeadLetters {
     static final String ERROR_HEADER = "notifier-error";
 
     private final KafkaOperations<Object, Object> kafka;
-    private final Duration timeout;
+    private final BoundedCalls kafkaSends;
 
-    DeadLetters(KafkaOperations<Object, Object> kafka, NotifierProperties notifier) {
+    DeadLetters(KafkaOperations<Object, Object> kafka, BoundedCalls kafkaSends) {
         this.kafka = kafka;
-        this.timeout = notifier.publishTimeout();
+        this.kafkaSends = kafkaSends;
     }
 
     Mono<Void> publish(Delivery delivery, String error) {
@@ -37,6 +36,6 @@ class DeadLetters {
         record.headers().add(CHANNEL_HEADER, delivery.channel().name().getBytes(StandardCharsets.UTF_8));
         String truncated = Notifications.truncate(error);
         record.headers().add(ERROR_HEADER, truncated == null ? new byte[0] : truncated.getBytes(StandardCharsets.UTF_8));
-        return Mono.fromFuture(() -> kafka.send(record)).timeout(timeout).then();
+        return kafkaSends.bounded(Mono.fromFuture(() -> kafka.send(record))).then();
     }
 }

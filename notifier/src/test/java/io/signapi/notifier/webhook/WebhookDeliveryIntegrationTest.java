@@ -15,9 +15,11 @@ import com.standardwebhooks.Webhook;
 import io.signapi.common.config.WebhookProperties;
 import io.signapi.common.event.EventJson;
 import io.signapi.common.event.SignCompleted;
+import io.signapi.common.event.Topics;
 import io.signapi.notifier.delivery.Channel;
 import io.signapi.testsupport.TopicRecords.Received;
 import io.signapi.testsupport.HttpReceiver.Request;
+import io.signapi.testsupport.SendThreads;
 import io.signapi.notifier.support.NotifierIntegrationTest;
 import tools.jackson.databind.JsonNode;
 
@@ -156,6 +158,9 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
         Received letter = deadLetters().stream().filter(l -> event.requestId().toString().equals(l.key()))
                 .findFirst().orElseThrow();
         assertThat(letter.headers()).containsEntry("notifier-channel", "WEBHOOK");
+        // Sent on a virtual thread, never on the event loop that recorded the give-up.
+        assertThat(SendThreads.of(Topics.dlt(Topics.SIGN_RESULTS), event.requestId().toString()))
+                .isNotEmpty().allMatch(thread -> thread.startsWith("kafka-send-"));
         SignCompleted dead = EventJson.mapper().readValue(letter.value(), SignCompleted.class);
         assertThat(dead.requestId()).isEqualTo(event.requestId());
         assertThat(dead.status()).isEqualTo(SignCompleted.Status.SIGNED);

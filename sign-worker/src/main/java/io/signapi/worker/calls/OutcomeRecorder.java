@@ -92,6 +92,7 @@ class OutcomeRecorder {
     private final RejectedKey rejectedKey;
     private final ReactiveStringRedisTemplate redis;
     private final BoundedCalls redisCalls;
+    private final BoundedCalls kafkaSends;
     private final KafkaTemplate<String, Object> kafka;
     private final WorkerMetrics metrics;
     private final WorkerProperties worker;
@@ -99,7 +100,7 @@ class OutcomeRecorder {
 
     OutcomeRecorder(DatabaseClient db, TransactionalOperator tx, RequestRows requests, RetryBackoff backoff,
             Outbox outbox, UpstreamBudget budget, RejectedKey rejectedKey, ReactiveStringRedisTemplate redis,
-            BoundedCalls redisCalls, KafkaTemplate<String, Object> kafka,
+            BoundedCalls redisCalls, KafkaTemplate<String, Object> kafka, BoundedCalls kafkaSends,
             WorkerMetrics metrics, WorkerProperties worker, CacheProperties cache) {
         this.db = db;
         this.tx = tx;
@@ -111,6 +112,7 @@ class OutcomeRecorder {
         this.redis = redis;
         this.redisCalls = redisCalls;
         this.kafka = kafka;
+        this.kafkaSends = kafkaSends;
         this.metrics = metrics;
         this.worker = worker;
         this.signatureTtl = cache.signatureTtl();
@@ -233,12 +235,11 @@ class OutcomeRecorder {
                 .subscribe(null, e -> log.warn("backoff of hash={} not set: {}", hash, e.toString()));
     }
 
+    /** Not waited for: the signature is committed already, the event only tells the topic's readers. */
     private void announce(SignatureObtained event) {
-        kafka.send(Topics.SIGN_SIGNATURES, event.messageHash(), event).whenComplete((result, error) -> {
-            if (error != null) {
-                log.warn("SignatureObtained of hash={} not published: {}", event.messageHash(), error.toString());
-            }
-        });
+        kafkaSends.bounded(Mono.fromFuture(() -> kafka.send(Topics.SIGN_SIGNATURES, event.messageHash(), event)))
+                .subscribe(null, error -> log.warn("SignatureObtained of hash={} not published: {}",
+                        event.messageHash(), error.toString()));
     }
 
     private static boolean isKeyRefused(Rejected rejected) {

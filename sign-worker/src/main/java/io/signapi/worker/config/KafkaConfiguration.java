@@ -31,6 +31,7 @@ import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.event.EventJson;
 import io.signapi.common.event.SignRequested;
 import io.signapi.common.event.SignatureObtained;
@@ -78,6 +79,16 @@ class KafkaConfiguration {
 
     private static NewTopic topic(String name, int partitions, WorkerProperties worker) {
         return TopicBuilder.name(name).partitions(partitions).replicas(worker.topics().replicas()).build();
+    }
+
+    /**
+     * Sends off the caller's thread: {@code send()} blocks for up to {@code max.block.ms} while the broker is
+     * unreachable, and the outbox and the signature announcement run on MySQL's event loop. Each send is bounded by
+     * {@code worker.database-timeout}, the outbox's bound on every step.
+     */
+    @Bean(destroyMethod = "close")
+    BoundedCalls kafkaSends(WorkerProperties worker) {
+        return new BoundedCalls(worker.databaseTimeout(), "kafka-send-");
     }
 
     /** Kafka reachability for the readiness group, as the contributor {@code kafka}. */

@@ -19,7 +19,7 @@ import io.signapi.common.upstream.UpstreamProperties.RateLimit;
  * @param maxWait        the longest a due message may wait for a slot; null means 5 windows
  * @param pollInterval   how often an idle loop looks for due messages
  * @param outboxSweep    how often finished but unpublished requests are re-published (and how old they must be)
- * @param databaseTimeout the bound on each MySQL transaction of the worker
+ * @param databaseTimeout the bound on each MySQL transaction of the worker and on each of its Kafka sends
  * @param healthTimeout  the bound on each readiness check (Kafka, MySQL)
  * @param topics         partitions and replicas of the topics the worker creates
  */

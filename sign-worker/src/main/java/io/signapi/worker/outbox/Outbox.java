@@ -11,6 +11,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import io.r2dbc.spi.Readable;
+import io.signapi.common.bounded.BoundedCalls;
 import io.signapi.common.event.SignCompleted;
 import io.signapi.common.event.Topics;
 import io.signapi.common.log.OutcomeLog;
@@ -47,13 +48,16 @@ public class Outbox {
 
     private final DatabaseClient db;
     private final KafkaTemplate<String, Object> kafka;
+    private final BoundedCalls kafkaSends;
     private final WorkerMetrics metrics;
     private final Duration timeout;
     private volatile PublishHook hook = PublishHook.NONE;
 
-    Outbox(DatabaseClient db, KafkaTemplate<String, Object> kafka, WorkerMetrics metrics, WorkerProperties worker) {
+    Outbox(DatabaseClient db, KafkaTemplate<String, Object> kafka, BoundedCalls kafkaSends, WorkerMetrics metrics,
+            WorkerProperties worker) {
         this.db = db;
         this.kafka = kafka;
+        this.kafkaSends = kafkaSends;
         this.metrics = metrics;
         this.timeout = worker.databaseTimeout();
     }
@@ -90,9 +94,9 @@ public class Outbox {
 
     private Mono<Void> send(Finished row, boolean fresh) {
         SignCompleted event = row.event();
-        return Mono.fromRunnable(() -> hook.beforePublish(event))
-                .then(Mono.fromFuture(() -> kafka.send(Topics.SIGN_RESULTS, event.requestId().toString(), event)))
-                .timeout(timeout)
+        return kafkaSends.bounded(Mono.fromRunnable(() -> hook.beforePublish(event))
+                        .then(Mono.fromFuture(() -> kafka.send(Topics.SIGN_RESULTS, event.requestId().toString(),
+                                event))))
                 .then(db.sql(MARK).bind("id", row.id()).fetch().rowsUpdated().timeout(timeout))
                 .doOnSuccess(marked -> {
                     // The request's outcome line: from its acceptance to its result.

@@ -9,9 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import io.signapi.common.event.SignRequested;
+import io.signapi.common.event.Topics;
+import io.signapi.testsupport.SendThreads;
 import io.signapi.worker.support.WorkerIntegrationTest;
 
-/** A result whose publication failed after its commit is delivered by the sweeper, exactly once. */
+/**
+ * A result whose publication failed after its commit is delivered by the sweeper, exactly once; every send runs off
+ * the database's event loop.
+ */
 class OutboxIntegrationTest extends WorkerIntegrationTest {
 
     @Test
@@ -33,6 +38,22 @@ class OutboxIntegrationTest extends WorkerIntegrationTest {
                 Boolean.TRUE.equals(asBoolean(requestRow(request.requestId()).get("result_published"))));
         assertThat(resultsOf(request.requestId())).hasSize(1);
         assertThat(resultsOf(request.requestId()).getFirst().get("status").asString()).isEqualTo("SIGNED");
+    }
+
+    @Test
+    void sendsToKafkaRunOffTheDatabaseEventLoop() {
+        SignRequested request = request(freshMessage());
+        publish(request);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> resultsOf(request.requestId()).size() == 1);
+        // send() blocks while the broker is unreachable: neither the result nor the announcement may block the
+        // MySQL event loop that completed the commit.
+        assertThat(SendThreads.of(Topics.SIGN_RESULTS, request.requestId().toString()))
+                .isNotEmpty().allMatch(thread -> thread.startsWith("kafka-send-"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !SendThreads.of(Topics.SIGN_SIGNATURES, request.messageHash()).isEmpty());
+        assertThat(SendThreads.of(Topics.SIGN_SIGNATURES, request.messageHash()))
+                .allMatch(thread -> thread.startsWith("kafka-send-"));
     }
 
     private static Boolean asBoolean(Object column) {
