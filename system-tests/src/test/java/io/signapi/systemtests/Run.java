@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
@@ -262,6 +263,35 @@ final class Run implements AutoCloseable {
         assertThat(stats.path("rateLimited").asLong()).as("the simulator's rateLimited").isZero();
         assertThat(violations).as("violations recounted from the call log").isZero();
         return calls;
+    }
+
+    /**
+     * The end of a run whose requests all ask for a mail and a webhook: everything signed, each queued request notified
+     * exactly once, no upstream violation and every answer within the promise. {@code callChecks}, the scenario's own
+     * checks of the upstream calls, run after the limit is checked and before the promise is.
+     */
+    void assertSignedAndNotifiedOnce(List<Outcome> outcomes, Consumer<List<SimulatorAdmin.Call>> callChecks) {
+        var queued = assertAllSigned(outcomes);
+        assertNotified(queued, true);
+        callChecks.accept(assertNoViolations());
+        assertAnswersWithinPromise(outcomes);
+    }
+
+    /** The same, with no checks of the scenario's own. */
+    void assertSignedAndNotifiedOnce(List<Outcome> outcomes) {
+        assertSignedAndNotifiedOnce(outcomes, calls -> { });
+    }
+
+    /**
+     * As {@link #assertSignedAndNotifiedOnce(List)}, except that a request may be notified more than once when a delivery of it
+     * was in flight at one of the {@code faults}.
+     */
+    void assertSignedAndNotifiedDespite(List<Outcome> outcomes, List<Instant> faults, Duration webhookTimeout,
+            Duration mailTimeout) {
+        var queued = assertAllSigned(outcomes);
+        assertDuplicatesOnlyNear(assertNotified(queued, false), faults, webhookTimeout, mailTimeout);
+        assertNoViolations();
+        assertAnswersWithinPromise(outcomes);
     }
 
     String figures() {

@@ -172,10 +172,7 @@ class SystemIT {
         Run r = begin("1 plain burst", "s1");
         r.send(burst(r));
         List<Outcome> outcomes = r.outcomes();
-        var queued = r.assertAllSigned(outcomes);
-        r.assertNotified(queued, true);
-        r.assertNoViolations();
-        r.assertAnswersWithinPromise(outcomes);
+        r.assertSignedAndNotifiedOnce(outcomes);
         outcome = "passed";
     }
 
@@ -206,10 +203,7 @@ class SystemIT {
         List<Instant> notifierKills = List.of(Instant.now());
         stack.start("notifier");
 
-        var queued = r.assertAllSigned(outcomes);
-        Run.assertDuplicatesOnlyNear(r.assertNotified(queued, false), notifierKills, WEBHOOK_TIMEOUT, MAIL_TIMEOUT);
-        r.assertNoViolations();
-        r.assertAnswersWithinPromise(outcomes);
+        r.assertSignedAndNotifiedDespite(outcomes, notifierKills, WEBHOOK_TIMEOUT, MAIL_TIMEOUT);
         outcome = "passed";
     }
 
@@ -232,10 +226,7 @@ class SystemIT {
         }
         awaitReadiness("with Kafka back", APPS, 200);
         List<Outcome> outcomes = r.outcomes();
-        var queued = r.assertAllSigned(outcomes);
-        r.assertNotified(queued, true);
-        r.assertNoViolations();
-        r.assertAnswersWithinPromise(outcomes);
+        r.assertSignedAndNotifiedOnce(outcomes);
         outcome = "passed";
     }
 
@@ -256,10 +247,7 @@ class SystemIT {
         env.simulator().configure("{\"outage\":\"none\"}");
         r.figures.put("hung calls", env.simulator().stats().path("hung").asLong());
         List<Outcome> outcomes = r.outcomes();
-        var queued = r.assertAllSigned(outcomes);
-        r.assertNotified(queued, true);
-        r.assertNoViolations();
-        r.assertAnswersWithinPromise(outcomes);
+        r.assertSignedAndNotifiedOnce(outcomes);
         outcome = "passed";
     }
 
@@ -267,12 +255,7 @@ class SystemIT {
     @Order(5)
     void aRedisRestartStopsUpstreamCallsButNotIntake() {
         Run r = begin("5 Redis restart", "s5");
-        List<Sign> all = burst(r);
-        r.send(all.subList(0, BURST / 2));
-        await("the first half answered").atMost(Duration.ofSeconds(10)).until(() -> r.answered() == BURST / 2);
-        redis.stop();
-        Instant down = Instant.now();
-        r.send(all.subList(BURST / 2, BURST));
+        Instant down = sendAroundFault(r, redis::stop);
         await("Redis down for several windows, the second half answered").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100)).until(() -> elapsed(down, 3) && r.answered() == BURST);
         Instant up = Instant.now();
@@ -281,16 +264,14 @@ class SystemIT {
         assertThat(outcomes.subList(BURST / 2, BURST)).as("accepted while Redis was down")
                 .allSatisfy(o -> assertThat(o.attempts()).singleElement().extracting(SignClient.Attempt::status)
                         .isEqualTo(202));
-        var queued = r.assertAllSigned(outcomes);
-        r.assertNotified(queued, true);
-        List<SimulatorAdmin.Call> calls = r.assertNoViolations();
-        // A call admitted just before Redis went away may arrive up to one margin later.
-        long quietFrom = down.plus(MARGIN).toEpochMilli();
-        List<SimulatorAdmin.Call> whileDown = calls.stream()
-                .filter(c -> c.at() > quietFrom && c.at() < up.toEpochMilli()).toList();
-        r.figures.put("calls while Redis was down", whileDown.size());
-        assertThat(whileDown).as("upstream calls while Redis was down").isEmpty();
-        r.assertAnswersWithinPromise(outcomes);
+        r.assertSignedAndNotifiedOnce(outcomes, calls -> {
+            // A call admitted just before Redis went away may arrive up to one margin later.
+            long quietFrom = down.plus(MARGIN).toEpochMilli();
+            List<SimulatorAdmin.Call> whileDown = calls.stream()
+                    .filter(c -> c.at() > quietFrom && c.at() < up.toEpochMilli()).toList();
+            r.figures.put("calls while Redis was down", whileDown.size());
+            assertThat(whileDown).as("upstream calls while Redis was down").isEmpty();
+        });
         outcome = "passed";
     }
 
@@ -298,12 +279,7 @@ class SystemIT {
     @Order(6)
     void anUnreachableMysqlDelaysButLosesNothing() {
         Run r = begin("6 MySQL pause", "s6");
-        List<Sign> all = burst(r);
-        r.send(all.subList(0, BURST / 2));
-        await("the first half answered").atMost(Duration.ofSeconds(10)).until(() -> r.answered() == BURST / 2);
-        mysql.pause();
-        Instant paused = Instant.now();
-        r.send(all.subList(BURST / 2, BURST));
+        Instant paused = sendAroundFault(r, mysql::pause);
         // The worker and the notifier cannot work without MySQL; the gateway can (MySQL is optional on its path).
         awaitReadiness("without MySQL", MYSQL_APPS, 503);
         assertThat(readiness("api-gateway")).as("the gateway's readiness without MySQL").isEqualTo(200);
@@ -312,10 +288,7 @@ class SystemIT {
         mysql.resume();
         awaitReadiness("with MySQL back", MYSQL_APPS, 200);
         List<Outcome> outcomes = r.outcomes();
-        var queued = r.assertAllSigned(outcomes);
-        Run.assertDuplicatesOnlyNear(r.assertNotified(queued, false), List.of(paused), WEBHOOK_TIMEOUT, MAIL_TIMEOUT);
-        r.assertNoViolations();
-        r.assertAnswersWithinPromise(outcomes);
+        r.assertSignedAndNotifiedDespite(outcomes, List.of(paused), WEBHOOK_TIMEOUT, MAIL_TIMEOUT);
         outcome = "passed";
     }
 
@@ -331,20 +304,18 @@ class SystemIT {
             r.send(IntStream.range(0, BURST)
                     .mapToObj(i -> r.notified(i, i % 2 == 0 ? port("STACK_GATEWAY_PORT") : second, "")).toList());
             List<Outcome> outcomes = r.outcomes();
-                var queued = r.assertAllSigned(outcomes);
-            r.assertNotified(queued, true);
-            List<SimulatorAdmin.Call> calls = r.assertNoViolations();
-            Map<String, Long> signedCalls = calls.stream().filter(c -> c.sign() && c.status() == 200)
-                    .collect(java.util.stream.Collectors.groupingBy(SimulatorAdmin.Call::message,
-                            java.util.stream.Collectors.counting()));
-            assertThat(signedCalls).as("one successful sign call per message").hasSize(BURST)
-                    .allSatisfy((message, count) -> assertThat(count).as(message).isEqualTo(1));
-            Map<String, String> overlaps = SimulatorAdmin.overlaps(calls, "sign-worker/");
-            r.figures.put("callers", calls.stream().map(SimulatorAdmin.Call::caller).distinct().count());
-            r.figures.put("worker overlaps", overlaps.size());
-            assertThat(overlaps).as("messages in flight at two workers at once").isEmpty();
-            r.assertAnswersWithinPromise(outcomes);
-        outcome = "passed";
+            r.assertSignedAndNotifiedOnce(outcomes, calls -> {
+                Map<String, Long> signedCalls = calls.stream().filter(c -> c.sign() && c.status() == 200)
+                        .collect(java.util.stream.Collectors.groupingBy(SimulatorAdmin.Call::message,
+                                java.util.stream.Collectors.counting()));
+                assertThat(signedCalls).as("one successful sign call per message").hasSize(BURST)
+                        .allSatisfy((message, count) -> assertThat(count).as(message).isEqualTo(1));
+                Map<String, String> overlaps = SimulatorAdmin.overlaps(calls, "sign-worker/");
+                r.figures.put("callers", calls.stream().map(SimulatorAdmin.Call::caller).distinct().count());
+                r.figures.put("worker overlaps", overlaps.size());
+                assertThat(overlaps).as("messages in flight at two workers at once").isEmpty();
+            });
+            outcome = "passed";
         } finally {
             // One after the other: each stop edits the stack's list of services.
             apps.forEach(app -> stack.stop(app, "2"));
@@ -370,6 +341,20 @@ class SystemIT {
         r.assertNoViolations();
         r.assertAnswersWithinPromise(outcomes);
         outcome = "passed";
+    }
+
+    /**
+     * Sends the first half of a burst and waits for its answers, then causes the {@code fault} and sends the second
+     * half at once; answers the instant the fault was caused.
+     */
+    private static Instant sendAroundFault(Run run, Runnable fault) {
+        List<Sign> all = burst(run);
+        run.send(all.subList(0, BURST / 2));
+        await("the first half answered").atMost(Duration.ofSeconds(10)).until(() -> run.answered() == BURST / 2);
+        fault.run();
+        Instant at = Instant.now();
+        run.send(all.subList(BURST / 2, BURST));
+        return at;
     }
 
     /** Waits until each app's {@code /actuator/health/readiness} answers {@code status} (200 UP, 503 DOWN). */
