@@ -44,16 +44,19 @@ class ObservabilityIntegrationTest extends GatewayIntegrationTest {
     void everySeriesCarriesTheApplicationTagAndLatencyIsAHistogram() {
         web.get().uri("/crypto/sign").exchange().expectStatus().isEqualTo(422);
 
-        PrometheusText scrape = scrape();
-
-        assertThat(scrape.samples()).isNotEmpty()
-                .allSatisfy(s -> assertThat(s.labels()).as(s.name()).containsEntry("application", "api-gateway"));
-        assertThat(scrape.names()).contains("gateway_requests_total", "gateway_request_latency_seconds_bucket",
-                "gateway_direct_calls_total", "budget_slots_used", "budget_slots_limit", "budget_next_slot_seconds");
-        assertThat(scrape.value("gateway_requests_total", Map.of("outcome", "rejected")).orElseThrow())
-                .isGreaterThanOrEqualTo(1);
-        assertThat(scrape.samples("gateway_request_latency_seconds_bucket", Map.of("outcome", "rejected")))
-                .hasSizeGreaterThan(10);
+        // The metrics filter records once the response has been written.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            PrometheusText scrape = scrape();
+            assertThat(scrape.samples()).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s.labels()).as(s.name()).containsEntry("application", "api-gateway"));
+            assertThat(scrape.names()).contains("gateway_requests_total", "gateway_request_latency_seconds_bucket",
+                    "gateway_direct_calls_total", "budget_slots_used", "budget_slots_limit",
+                    "budget_next_slot_seconds");
+            assertThat(scrape.value("gateway_requests_total", Map.of("outcome", "rejected")).orElseThrow())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(scrape.samples("gateway_request_latency_seconds_bucket", Map.of("outcome", "rejected")))
+                    .hasSizeGreaterThan(10);
+        });
     }
 
     @Test

@@ -112,7 +112,9 @@ class WarmUpIntegrationTest {
 
         assertThat(upstream.calls()).singleElement()
                 .satisfies(call -> assertThat(call.message()).isEqualTo("after the warm-up"));
-        assertThat(meters.counter("gateway.requests", "outcome", "direct").count()).isEqualTo(1);
+        // The metrics filter records once the response has been written.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(meters.counter("gateway.requests", "outcome", "direct").count()).isEqualTo(1));
     }
 
     private void awaitReady() {

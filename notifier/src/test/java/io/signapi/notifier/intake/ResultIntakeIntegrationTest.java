@@ -38,9 +38,13 @@ class ResultIntakeIntegrationTest extends NotifierIntegrationTest {
         assertThat(notification(mailOnly.requestId(), Channel.WEBHOOK)).isNull();
         assertThat(notification(nothing.requestId(), Channel.EMAIL)).isNull();
         assertThat(notification(nothing.requestId(), Channel.WEBHOOK)).isNull();
-        assertThat(meters.get("notifier.deliveries").tag("channel", "email").tag("outcome", "delivered").counter()
-                .count()).isPositive();
-        assertThat(meters.get("notifier.delivery.latency").tag("channel", "email").timer().count()).isPositive();
+        // The outcome's metrics are counted once its row has been written.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(meters.get("notifier.deliveries").tag("channel", "email").tag("outcome", "delivered")
+                    .counter().count()).isPositive();
+            assertThat(meters.get("notifier.delivery.latency").tag("channel", "email").timer().count())
+                    .isPositive();
+        });
     }
 
     @Test

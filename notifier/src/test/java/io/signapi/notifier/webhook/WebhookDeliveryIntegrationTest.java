@@ -102,8 +102,11 @@ class WebhookDeliveryIntegrationTest extends NotifierIntegrationTest {
         publish(event);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> requests(path).size() == 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> "RETRYING".equals(status(event.requestId(), Channel.WEBHOOK)));
-        assertThat((String) notification(event.requestId(), Channel.WEBHOOK).get("last_error")).isEqualTo("HTTP 503");
+        // Status and error read together: the retry two seconds later overwrites both.
+        Map<String, Object> retrying = await().atMost(Duration.ofSeconds(5)).until(
+                () -> notification(event.requestId(), Channel.WEBHOOK),
+                row -> row != null && "RETRYING".equals(row.get("status")));
+        assertThat((String) retrying.get("last_error")).isEqualTo("HTTP 503");
         await().atMost(Duration.ofSeconds(10)).until(() -> requests(path).size() == 2);
         List<Request> requests = requests(path);
         // The schedule alone would have retried after 200 ms ± 20 %.

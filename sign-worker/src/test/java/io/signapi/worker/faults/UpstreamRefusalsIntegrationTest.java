@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.signapi.common.RedisKeys;
 import io.signapi.common.budget.Admission;
 import io.signapi.common.budget.Caller;
 import io.signapi.common.budget.UpstreamBudget;
@@ -37,6 +38,9 @@ class UpstreamRefusalsIntegrationTest extends WorkerIntegrationTest {
         publish(request);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> upstream.stats().rateLimited() == 1);
+        // The simulator counts the 429 as it answers; the worker pauses the budget once the answer has reached it.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Boolean.TRUE.equals(redis.hasKey(RedisKeys.BUDGET_PAUSED_UNTIL).block()));
         Admission gateway = budget.tryAcquire(Caller.GATEWAY).block();
         assertThat(gateway.granted()).isFalse();
         assertThat(gateway.waitFor()).isGreaterThan(WINDOW.dividedBy(2));
@@ -60,9 +64,11 @@ class UpstreamRefusalsIntegrationTest extends WorkerIntegrationTest {
         publish(second);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> upstream.stats().unauthorized() >= 1);
-        web.get().uri("/actuator/health/readiness").exchange()
+        // The simulator counts the refusal as it answers; readiness goes down once the answer has reached the worker.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> web.get().uri("/actuator/health/readiness")
+                .exchange()
                 .expectStatus().isEqualTo(503)
-                .expectBody().jsonPath("$.components.rejectedKey.details.reason").isEqualTo("rejected-key");
+                .expectBody().jsonPath("$.components.rejectedKey.details.reason").isEqualTo("rejected-key"));
         // One probe per window at most: within two windows no more than three refused calls.
         await().during(WINDOW.multipliedBy(2)).atMost(WINDOW.multipliedBy(3))
                 .until(() -> upstream.stats().unauthorized() <= 3);
