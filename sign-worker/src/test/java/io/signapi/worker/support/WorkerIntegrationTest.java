@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -185,9 +186,9 @@ public abstract class WorkerIntegrationTest {
         return new SignRequested(UUID.randomUUID(), message, null, null, null, Instant.now(), null);
     }
 
-    /** Publishes to {@code sign.requests} keyed by message hash, as the gateway does. */
-    protected void publish(SignRequested event) {
-        kafka.send(Topics.SIGN_REQUESTS, event.messageHash(), event).join();
+    /** Publishes to {@code sign.requests} keyed by message hash, as the gateway does; answers where it went. */
+    protected RecordMetadata publish(SignRequested event) {
+        return kafka.send(Topics.SIGN_REQUESTS, event.messageHash(), event).join().getRecordMetadata();
     }
 
     /** The calls the upstream received for {@code /crypto/sign}. */
