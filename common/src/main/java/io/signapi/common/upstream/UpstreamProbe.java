@@ -94,9 +94,9 @@ public class UpstreamProbe implements SmartInitializingSingleton {
 
     /**
      * The interlock's decision; never errors. With the real budget: {@code NO_PROBE}, no call. Else one slot (asked as
-     * {@link Caller#WORKER} and waited for at most {@link #SLOT_WINDOWS} counted spans), one {@code GET /} (a refused connection is retried within
-     * {@code upstream.timeout}, since nothing reached the upstream), one attempt row, and {@code SIMULATOR} only if
-     * the answer is the simulator's announcement.
+     * {@link Caller#WORKER} and waited for at most {@link #SLOT_WINDOWS} counted spans), one {@code GET /} (a refused
+     * connection is retried within {@code upstream.timeout}, since nothing reached the upstream), one attempt row, and
+     * {@code SIMULATOR} only if the answer is the simulator's announcement.
      */
     public Mono<Verdict> probe() {
         if (!props.shrunken()) {

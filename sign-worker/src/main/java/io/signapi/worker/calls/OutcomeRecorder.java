@@ -144,8 +144,9 @@ class OutcomeRecorder {
     }
 
     /**
-     * Runs the follow-ups of a committed outcome. They are hints and announcements (a send to a stopped Kafka throws
-     * here): a failure is logged and must neither skip the outbox nor report the committed outcome as unrecorded.
+     * Runs the follow-ups of a committed outcome: log, metrics, Redis hints and the announcement, each best-effort (the
+     * Redis and Kafka ones run off this thread and log their own failures). Anything that still throws here is logged
+     * and must neither skip the outbox nor report the committed outcome as unrecorded.
      */
     private static void afterCommitted(Runnable afterCommit, UpstreamOutcome outcome, String hash) {
         try {
