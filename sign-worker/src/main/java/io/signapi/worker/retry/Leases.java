@@ -68,13 +68,15 @@ public class Leases {
 
     /**
      * Renews the lease for one more full length if it is still this instance's and the message still needs a
-     * call; false when it was lost (lapsed and taken, or the message got signed meanwhile).
+     * call; false when it was lost (lapsed and taken, or the message got signed or left the schedule meanwhile).
+     * A lost lease still marked as this instance's is given back, so that a request arriving for a message that
+     * just left the schedule does not wait for it to lapse.
      */
     public Mono<Boolean> renew(Lease lease) {
         Instant now = clock.instant();
         return db.sql(RENEW).bind("until", now.plus(length)).bind("hash", lease.messageHash()).bind("me", me)
                 .fetch().rowsUpdated()
-                .map(rows -> rows > 0);
+                .flatMap(rows -> rows > 0 ? Mono.just(true) : release(lease).thenReturn(false));
     }
 
     /** Gives the message back without a call, e.g. on shutdown. */

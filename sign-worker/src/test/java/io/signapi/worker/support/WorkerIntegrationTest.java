@@ -1,6 +1,7 @@
 package io.signapi.worker.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -144,9 +146,22 @@ public abstract class WorkerIntegrationTest {
         // As arguments: they win over application.yml, where default properties would lose to it.
         String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        return new SpringApplicationBuilder(SignWorkerApplication.class)
+        ConfigurableApplicationContext started = new SpringApplicationBuilder(SignWorkerApplication.class)
                 .profiles("test")
                 .run(args);
+        // Joining the group takes a rebalance; a test's clock (a request's age, a wait) starts once it has taken
+        // part of sign.requests, not while the record waits for the join.
+        MessageListenerContainer intake = started.getBean(KafkaListenerEndpointRegistry.class)
+                .getListenerContainer("sign-requests");
+        try {
+            await("partitions of " + Topics.SIGN_REQUESTS + " assigned to " + instanceId)
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> !intake.getAssignedPartitions().isEmpty());
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        return started;
     }
 
     /** For each message, its calls never overlap: each starts after the previous one was answered. */
