@@ -116,6 +116,8 @@ public abstract class WorkerIntegrationTest {
         rejectedKey.accepted();
         cleanSlate.wipe();
         upstream.fresh();
+        // After an earlier test's pause and resume, this test's requests are taken in as soon as they are sent.
+        awaitIntake(listeners, "the shared worker");
     }
 
     /** Stops this context's call loop and intake, so that only the instances a test starts do the work. */
@@ -151,17 +153,21 @@ public abstract class WorkerIntegrationTest {
                 .run(args);
         // Joining the group takes a rebalance; a test's clock (a request's age, a wait) starts once it has taken
         // part of sign.requests, not while the record waits for the join.
-        MessageListenerContainer intake = started.getBean(KafkaListenerEndpointRegistry.class)
-                .getListenerContainer("sign-requests");
         try {
-            await("partitions of " + Topics.SIGN_REQUESTS + " assigned to " + instanceId)
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> !intake.getAssignedPartitions().isEmpty());
+            awaitIntake(started.getBean(KafkaListenerEndpointRegistry.class), instanceId);
         } catch (RuntimeException e) {
             started.close();
             throw e;
         }
         return started;
+    }
+
+    /** Waits until the instance's intake has joined the group and holds partitions of sign.requests. */
+    private static void awaitIntake(KafkaListenerEndpointRegistry registry, String instance) {
+        MessageListenerContainer intake = registry.getListenerContainer("sign-requests");
+        await("partitions of " + Topics.SIGN_REQUESTS + " assigned to " + instance)
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> !intake.getAssignedPartitions().isEmpty());
     }
 
     /** For each message, its calls never overlap: each starts after the previous one was answered. */
