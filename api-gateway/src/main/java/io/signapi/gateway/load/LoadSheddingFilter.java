@@ -1,9 +1,6 @@
 package io.signapi.gateway.load;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,11 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -25,9 +17,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.signapi.common.event.EventJson;
 import io.signapi.gateway.config.GatewayProperties;
-import io.signapi.gateway.problem.ProblemTypes;
+import io.signapi.gateway.problem.EarlyUnavailable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -87,19 +78,7 @@ class LoadSheddingFilter implements WebFilter {
     private Mono<Void> shed(ServerWebExchange exchange) {
         log.debug("shed {} {}: {} requests in flight", exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath(), maxInFlight);
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", ProblemTypes.UNAVAILABLE.toString());
-        problem.put("title", "Service unavailable");
-        problem.put("status", HttpStatus.SERVICE_UNAVAILABLE.value());
-        problem.put("detail", "Too many requests are in progress; this one was not accepted. Retry after "
-                + RETRY_AFTER.toSeconds() + " s.");
-        problem.put("instance", exchange.getRequest().getPath().value());
-        byte[] body = EventJson.mapper().writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
-        ServerHttpResponse response = exchange.getResponse();
-        response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()));
-        DataBuffer buffer = response.bufferFactory().wrap(body);
-        return response.writeWith(Mono.just(buffer));
+        return EarlyUnavailable.answer(exchange, "Too many requests are in progress; this one was not accepted."
+                + " Retry after " + RETRY_AFTER.toSeconds() + " s.", RETRY_AFTER);
     }
 }

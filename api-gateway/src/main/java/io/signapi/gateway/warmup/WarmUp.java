@@ -66,6 +66,10 @@ public class WarmUp implements HealthIndicator, DisposableBean {
         this.maxDuration = gateway.warmUp().maxDuration();
         this.concurrency = gateway.warmUp().concurrency();
         this.finished = requests == 0;
+        if (!finished) {
+            // From before the server starts: no ordinary request meets a cold gateway.
+            filter.hold();
+        }
     }
 
     /** Whether the warm-up is over (or was off). */

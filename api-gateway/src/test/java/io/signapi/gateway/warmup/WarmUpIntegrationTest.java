@@ -75,11 +75,27 @@ class WarmUpIntegrationTest {
                 .jsonPath("$.components.kafka.status").isEqualTo("UP");
         assertThat(warmUp.finished()).isFalse();
 
+        // An ordinary request meanwhile is refused at once, and leaves no trace (see the next test).
+        long sent = System.nanoTime();
+        web.get().uri(b -> b.path("/crypto/sign").queryParam("message", "{m}").build("during the warm-up"))
+                .header(WarmUpFilter.HEADER, "guess")
+                .exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals("Retry-After", "1")
+                .expectHeader().contentType("application/problem+json")
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("/problems/unavailable")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("warming up"));
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(2));
+        assertThat(warmUp.finished()).isFalse();
+        assertThat(meters.counter("gateway.warm-up.refused").count()).isEqualTo(1);
+
         awaitReady();
 
         assertThat(warmUp.finished()).isTrue();
         assertThat(warmUp.statuses().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1500);
         web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        assertThat(meters.counter("gateway.warm-up.refused").count()).isEqualTo(1);
     }
 
     @Test
