@@ -26,8 +26,11 @@ final class SignClient implements AutoCloseable {
 
     /** How long a client waits for an answer before it counts the attempt as unanswered and retries. */
     static final Duration NO_ANSWER = Duration.ofSeconds(5);
-    /** How long a client keeps retrying one request before giving up. */
-    static final Duration GIVE_UP = Duration.ofSeconds(120);
+    /**
+     * How long a client keeps retrying one request before giving up: longer than a killed gateway takes to be back
+     * on a busy 2-core host (start-up plus warm-up, during which it answers 503 at once; up to 95 s seen).
+     */
+    static final Duration GIVE_UP = Duration.ofSeconds(240);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
 
     private final HttpClient http;
